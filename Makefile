@@ -1,0 +1,69 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PY_VERSION ?= 3.12
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install messages migrate seed worker beat up lint format check-migrations clean
+
+# Find a Python 3.12: pyenv's if present, else python3.12 on PATH.
+PYTHON_BIN := $(shell (command -v pyenv >/dev/null && pyenv prefix $(PY_VERSION) 2>/dev/null | sed 's|$$|/bin/python|') || command -v python$(PY_VERSION) || command -v python3)
+
+$(PY):
+	$(PYTHON_BIN) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(STAMP): $(PY) requirements/base.txt requirements/local.txt
+	$(PIP) install --quiet -r requirements/local.txt
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# Embedded default: SQLite in var/, tasks in-process, console email. Nothing else to install.
+run: seed
+	$(PY) manage.py ensure_local_admin
+	@echo ""
+	@echo "  Influencer Pool Manager is at  http://127.0.0.1:8000/admin/"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Whole suite against PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); local servers by default.
+test: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Full stack on PostgreSQL + Redis: set DATABASE_URL and REDIS_URL first (see README).
+worker: install
+	$(VENV)/bin/celery -A config.celery_app worker --loglevel=INFO --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A config.celery_app beat --loglevel=INFO
+
+up: migrate
+	$(VENV)/bin/honcho start
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,9 @@
+"""Developer machine: works with nothing configured (SQLite, in-process tasks, console email)."""
+
+from config.env import env
+
+from .base import *  # noqa: F401,F403
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A fixed key is fine only here: local settings never serve the internet.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-insecure-key-do-not-use-in-production")

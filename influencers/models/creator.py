@@ -1,0 +1,260 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import WorkspaceOwnedModel
+
+
+class Tag(WorkspaceOwnedModel):
+    """A niche or label (beauty, pets, "met at CES"...)."""
+
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("workspace", Lower("name"), name="tag_unique_name_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CreatorStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    CONTACTED = "contacted", _("Contacted")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    DO_NOT_CONTACT = "do_not_contact", _("Do not contact")
+
+
+class TikTokShopStatus(models.TextChoices):
+    NONE = "none", _("Not an affiliate")
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Active affiliate")
+    INACTIVE = "inactive", _("Inactive affiliate")
+
+
+class Creator(WorkspaceOwnedModel):
+    """A person or channel in the pool."""
+
+    Status = CreatorStatus
+
+    display_name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CreatorStatus.choices, default=CreatorStatus.PROSPECT
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="creators", verbose_name=_("tags"))
+    country = models.CharField(_("country"), max_length=2, blank=True, default="")
+    language = models.CharField(
+        _("main language"), max_length=16, blank=True, default="", help_text=_("e.g. en, es, zh")
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    consent_to_contact = models.BooleanField(_("consents to be contacted"), default=False)
+    consent_amazon_links = models.BooleanField(_("consents to promote Amazon links"), default=False)
+    amazon_storefront_url = models.URLField(
+        _("Amazon storefront URL"), max_length=500, blank=True, default=""
+    )
+    associates_tracking_id = models.CharField(
+        _("Associates tracking ID"), max_length=64, blank=True, default=""
+    )
+    attribution_tag = models.CharField(
+        _("Amazon Attribution tag"), max_length=128, blank=True, default=""
+    )
+    tiktok_shop_status = models.CharField(
+        _("TikTok Shop affiliate status"),
+        max_length=16,
+        choices=TikTokShopStatus.choices,
+        default=TikTokShopStatus.NONE,
+    )
+    remarks = models.TextField(_("remarks"), blank=True, default="")
+    last_contacted_at = models.DateTimeField(_("last contacted"), null=True, blank=True)
+
+    # Roll-ups: recomputed in SQL by services.rollups (on change, via Celery, and nightly) and
+    # stored so the pool can be sorted and filtered by results at a million creators.
+    rollup_collaborations = models.PositiveIntegerField(_("collaborations"), default=0)
+    rollup_posts = models.PositiveIntegerField(_("posts"), default=0)
+    rollup_views = models.PositiveBigIntegerField(_("views"), default=0)
+    rollup_orders = models.PositiveBigIntegerField(_("orders"), default=0)
+    rollup_gmv = models.DecimalField(_("GMV"), max_digits=14, decimal_places=2, default=0)
+    rollup_cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, default=0)
+    rollup_roi = models.DecimalField(
+        _("ROI"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    rollups_updated_at = models.DateTimeField(_("roll-ups updated"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["rollups_updated_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("creator")
+        verbose_name_plural = _("creators")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["workspace", "status"], name="creator_ws_status"),
+            models.Index(fields=["workspace", "country"], name="creator_ws_country"),
+            models.Index(fields=["workspace", "language"], name="creator_ws_language"),
+            models.Index(fields=["workspace", "tiktok_shop_status"], name="creator_ws_ttshop"),
+            models.Index(fields=["workspace", "last_contacted_at"], name="creator_ws_last_contact"),
+            models.Index(fields=["workspace", "rollup_gmv"], name="creator_ws_gmv"),
+            models.Index(fields=["workspace", "rating"], name="creator_ws_rating"),
+            models.Index(fields=["workspace", "associates_tracking_id"], name="creator_ws_assoc"),
+            models.Index(fields=["workspace", "attribution_tag"], name="creator_ws_attr"),
+            models.Index(fields=["workspace", "owner"], name="creator_ws_owner"),
+            models.Index(Lower("display_name"), name="creator_name_ci"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="creator_rating_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"),
+                name="creator_country_iso2",
+            ),
+            models.CheckConstraint(
+                condition=Q(rollup_gmv__gte=0) & Q(rollup_cost__gte=0),
+                name="creator_rollups_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def is_do_not_contact(self) -> bool:
+        return self.status == CreatorStatus.DO_NOT_CONTACT
+
+
+class Platform(models.TextChoices):
+    TIKTOK = "tiktok", "TikTok"
+    INSTAGRAM = "instagram", "Instagram"
+    YOUTUBE = "youtube", "YouTube"
+    X = "x", "X"
+    TWITCH = "twitch", "Twitch"
+    LINKEDIN = "linkedin", "LinkedIn"
+    AMAZON_STOREFRONT = "amazon", _("Amazon storefront")
+    OTHER = "other", _("Other")
+
+
+class PlatformAccount(WorkspaceOwnedModel):
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="accounts", verbose_name=_("creator")
+    )
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=200)
+    # Written by services from normalisers.normalise_handle: "@Jane.Doe", "jane.doe" and the
+    # profile URL all become "jane.doe", which is what uniqueness is enforced on.
+    handle_normalised = models.CharField(_("normalised handle"), max_length=100)
+    url = models.URLField(_("profile URL"), max_length=500, blank=True, default="")
+    followers = models.PositiveBigIntegerField(_("followers"), null=True, blank=True)
+    average_views = models.PositiveBigIntegerField(_("average views"), null=True, blank=True)
+    engagement_rate = models.DecimalField(
+        _("engagement rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("platform account")
+        verbose_name_plural = _("platform accounts")
+        ordering = ["platform", "handle_normalised"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace",
+                "platform",
+                Lower("handle_normalised"),
+                name="account_unique_handle_per_platform",
+                violation_error_message=_("This handle is already in the pool for this platform."),
+            ),
+            models.CheckConstraint(
+                condition=Q(engagement_rate__isnull=True)
+                | Q(engagement_rate__gte=0, engagement_rate__lte=100),
+                name="account_engagement_percent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(handle_normalised=""), name="account_handle_not_empty"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["creator", "platform"], name="account_creator_platform"),
+            models.Index(fields=["workspace", "platform", "followers"], name="account_ws_followers"),
+            models.Index(
+                fields=["handle_normalised"],
+                name="account_handle_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_platform_display()} @{self.handle_normalised}"
+
+
+class ContactMethod(WorkspaceOwnedModel):
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        WHATSAPP = "whatsapp", "WhatsApp"
+        WECHAT = "wechat", _("WeChat")
+        LINE = "line", "LINE"
+        AGENT = "agent", _("Agent / manager")
+        OTHER = "other", _("Other")
+
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("creator")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=254)
+    # Lower-cased email or E.164 phone, used for duplicate detection and search.
+    value_normalised = models.CharField(_("normalised value"), max_length=254, db_index=True)
+    label = models.CharField(_("label"), max_length=100, blank=True, default="")
+    is_primary = models.BooleanField(_("primary"), default=False)
+    is_valid = models.BooleanField(_("validated"), default=True)
+    consent = models.BooleanField(_("consent to use"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("contact method")
+        verbose_name_plural = _("contact methods")
+        ordering = ["-is_primary", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["creator", "kind"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["creator", "kind", "value_normalised"], name="contact_unique_per_creator"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "kind", "value_normalised"], name="contact_ws_value"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.value}"

@@ -1,0 +1,107 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import Currency, WorkspaceOwnedModel
+
+COUNT_FIELDS = (
+    "views",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "detail_page_views",
+    "add_to_carts",
+    "orders",
+    "units",
+)
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class MetricSnapshot(WorkspaceOwnedModel):
+    """Cumulative numbers for a post or collaboration at one moment. Never edited: a new reading
+    is a new row, so history (and every chart drawn from it) stays true."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Manual")
+        IMPORT = "import", _("Import")
+        API = "api", _("API")
+
+    creator = models.ForeignKey(
+        "influencers.Creator",
+        on_delete=models.CASCADE,
+        related_name="metric_snapshots",
+        verbose_name=_("creator"),
+    )
+    collaboration = models.ForeignKey(
+        "influencers.Collaboration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="metric_snapshots",
+        verbose_name=_("collaboration"),
+    )
+    post = models.ForeignKey(
+        "influencers.ContentPost",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="metric_snapshots",
+        verbose_name=_("content post"),
+    )
+    captured_at = models.DateTimeField(_("captured at"))
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+    views = models.PositiveBigIntegerField(_("views"), null=True, blank=True)
+    likes = models.PositiveBigIntegerField(_("likes"), null=True, blank=True)
+    comments = models.PositiveBigIntegerField(_("comments"), null=True, blank=True)
+    shares = models.PositiveBigIntegerField(_("shares"), null=True, blank=True)
+    saves = models.PositiveBigIntegerField(_("saves"), null=True, blank=True)
+    clicks = models.PositiveBigIntegerField(_("clicks"), null=True, blank=True)
+    detail_page_views = models.PositiveBigIntegerField(
+        _("detail page views"), null=True, blank=True
+    )
+    add_to_carts = models.PositiveBigIntegerField(_("add-to-carts"), null=True, blank=True)
+    orders = models.PositiveBigIntegerField(_("orders"), null=True, blank=True)
+    units = models.PositiveBigIntegerField(_("units"), null=True, blank=True)
+    sales = models.DecimalField(
+        _("sales (GMV)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    commission = models.DecimalField(
+        _("commission"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
+    )
+
+    class Meta:
+        verbose_name = _("metric snapshot")
+        verbose_name_plural = _("metric snapshots")
+        ordering = ["-captured_at"]
+        get_latest_by = "captured_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(sales__isnull=True) | Q(sales__gte=0))
+                & (Q(commission__isnull=True) | Q(commission__gte=0)),
+                name="snapshot_money_non_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["creator", "captured_at"], name="snapshot_creator_time"),
+            models.Index(fields=["workspace", "captured_at"], name="snapshot_ws_time"),
+            models.Index(fields=["collaboration", "captured_at"], name="snapshot_collab_time"),
+            models.Index(fields=["workspace", "source"], name="snapshot_ws_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.captured_at:%Y-%m-%d %H:%M} ({self.source})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Metric snapshots are append-only; record a new snapshot.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,210 @@
+"""Writes for creators, their platform accounts and contact methods."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from influencers.models import ActivityEvent, ContactMethod, Creator, PlatformAccount, Tag
+from influencers.normalisers import (
+    NormaliseError,
+    normalise_country,
+    normalise_email,
+    normalise_handle,
+    normalise_phone,
+    profile_url,
+)
+from influencers.services.events import event_record
+
+PHONE_KINDS = {ContactMethod.Kind.PHONE, ContactMethod.Kind.WHATSAPP}
+
+CREATOR_EDITABLE_FIELDS = (
+    "display_name",
+    "status",
+    "owner",
+    "country",
+    "language",
+    "languages",
+    "rating",
+    "consent_to_contact",
+    "consent_amazon_links",
+    "amazon_storefront_url",
+    "associates_tracking_id",
+    "attribution_tag",
+    "tiktok_shop_status",
+    "remarks",
+)
+
+
+@dataclass
+class AccountInput:
+    platform: str
+    handle: str
+    url: str = ""
+    followers: int | None = None
+    average_views: int | None = None
+    engagement_rate: object = None
+    last_synced_at: object = None
+
+
+@dataclass
+class ContactInput:
+    kind: str
+    value: str
+    label: str = ""
+    is_primary: bool = False
+    consent: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _normalise_contact_value(kind: str, value: str, default_region: str | None) -> str:
+    if kind == ContactMethod.Kind.EMAIL:
+        return normalise_email(value)
+    if kind in PHONE_KINDS:
+        return normalise_phone(value, default_region=default_region or None)
+    return value.strip().lower()
+
+
+def _field_error(field_name: str, exc: NormaliseError) -> ValidationError:
+    return ValidationError({field_name: [str(exc)]})
+
+
+def _apply_creator_fields(creator: Creator, data: dict) -> list[str]:
+    changed = []
+    for name, value in data.items():
+        if name not in CREATOR_EDITABLE_FIELDS:
+            raise ValidationError({name: [_("This field cannot be set here.")]})
+        if name == "country" and value:
+            try:
+                value = normalise_country(value)
+            except NormaliseError as exc:
+                raise _field_error("country", exc) from exc
+        if getattr(creator, name) != value:
+            setattr(creator, name, value)
+            changed.append(name)
+    return changed
+
+
+def _account_save(*, creator: Creator, data: AccountInput) -> PlatformAccount:
+    try:
+        handle_normalised = normalise_handle(data.handle, platform=data.platform)
+    except NormaliseError as exc:
+        raise _field_error("handle", exc) from exc
+    account = (
+        PlatformAccount.objects.filter(
+            creator=creator, platform=data.platform, handle_normalised=handle_normalised
+        ).first()
+        or PlatformAccount(workspace=creator.workspace, creator=creator, platform=data.platform)
+    )
+    account.handle = data.handle.strip()
+    account.handle_normalised = handle_normalised
+    account.url = data.url or account.url or profile_url(data.platform, handle_normalised)
+    for name in ("followers", "average_views", "engagement_rate", "last_synced_at"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(account, name, value)
+    account.full_clean()
+    account.save()
+    return account
+
+
+def _contact_save(*, creator: Creator, data: ContactInput) -> ContactMethod:
+    try:
+        normalised = _normalise_contact_value(data.kind, data.value, creator.country)
+    except NormaliseError as exc:
+        raise _field_error("value", exc) from exc
+    contact = (
+        ContactMethod.objects.filter(
+            creator=creator, kind=data.kind, value_normalised=normalised
+        ).first()
+        or ContactMethod(workspace=creator.workspace, creator=creator, kind=data.kind)
+    )
+    contact.value = data.value.strip()
+    contact.value_normalised = normalised
+    contact.label = data.label
+    contact.consent = data.consent
+    contact.is_valid = True
+    if data.is_primary:
+        # Demote the current primary first: the partial unique index allows one per kind.
+        ContactMethod.objects.filter(creator=creator, kind=data.kind, is_primary=True).exclude(
+            pk=contact.pk
+        ).update(is_primary=False)
+    contact.is_primary = data.is_primary
+    contact.full_clean(validate_constraints=False)
+    contact.save()
+    return contact
+
+
+def _set_tags(creator: Creator, tag_names: Iterable[str]) -> None:
+    tags = []
+    for name in {n.strip() for n in tag_names if n and n.strip()}:
+        tag = Tag.objects.filter(workspace=creator.workspace, name__iexact=name).first()
+        tags.append(tag or Tag.objects.create(workspace=creator.workspace, name=name))
+    creator.tags.set(tags)
+
+
+@transaction.atomic
+def creator_create(
+    *,
+    workspace,
+    actor=None,
+    display_name: str,
+    accounts: Iterable[AccountInput] = (),
+    contacts: Iterable[ContactInput] = (),
+    tags: Iterable[str] | None = None,
+    **fields,
+) -> Creator:
+    creator = Creator(workspace=workspace, display_name=display_name.strip())
+    _apply_creator_fields(creator, fields)
+    creator.full_clean(exclude=["owner"])
+    creator.save()
+    for account in accounts:
+        _account_save(creator=creator, data=account)
+    for contact in contacts:
+        _contact_save(creator=creator, data=contact)
+    if tags is not None:
+        _set_tags(creator, tags)
+    event_record(
+        workspace=workspace,
+        verb=ActivityEvent.Verb.CREATOR_CREATED,
+        actor=actor,
+        creator=creator,
+        target=creator,
+        data={"display_name": creator.display_name},
+    )
+    return creator
+
+
+@transaction.atomic
+def creator_update(
+    *,
+    creator: Creator,
+    actor=None,
+    data: dict | None = None,
+    accounts: Iterable[AccountInput] | None = None,
+    contacts: Iterable[ContactInput] | None = None,
+    tags: Iterable[str] | None = None,
+) -> Creator:
+    """Update fields; accounts/contacts given are upserted (matched by normalised value)."""
+    creator = Creator.objects.select_for_update().get(pk=creator.pk)
+    changed = _apply_creator_fields(creator, data or {})
+    if changed:
+        creator.full_clean(exclude=["owner"])
+        creator.save(update_fields=[*changed, "updated_at"])
+    for account in accounts or ():
+        _account_save(creator=creator, data=account)
+    for contact in contacts or ():
+        _contact_save(creator=creator, data=contact)
+    if tags is not None:
+        _set_tags(creator, tags)
+    event_record(
+        workspace=creator.workspace,
+        verb=ActivityEvent.Verb.CREATOR_UPDATED,
+        actor=actor,
+        creator=creator,
+        target=creator,
+        data={"fields": changed},
+    )
+    return creator

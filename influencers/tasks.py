@@ -1,0 +1,36 @@
+"""Celery tasks: thin, take ids, call one service. Safe to retry (the services are idempotent)."""
+
+from celery import shared_task
+
+from influencers.models import Creator
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def recompute_creator_rollups(creator_ids: list[int]) -> int:
+    from influencers.services.rollups import creator_rollups_store
+
+    return creator_rollups_store(creator_ids=list(creator_ids))
+
+
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3500)
+def recompute_all_rollups() -> int:
+    from influencers.services.rollups import creator_rollups_store
+
+    total = 0
+    ids = Creator.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000)
+    batch: list[int] = []
+    for pk in ids:
+        batch.append(pk)
+        if len(batch) >= 5000:
+            total += creator_rollups_store(creator_ids=batch)
+            batch = []
+    if batch:
+        total += creator_rollups_store(creator_ids=batch)
+    return total
