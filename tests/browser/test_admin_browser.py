@@ -1,0 +1,62 @@
+"""Drive the real admin in headless Chromium: log in, switch to Chinese, open a creator."""
+
+from pathlib import Path
+
+import pytest
+
+from influencers.services.creators import AccountInput, ContactInput, creator_create
+from influencers.services.notes import note_add
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
+
+
+@pytest.fixture
+def pool():
+    workspace = WorkspaceFactory(name="Acme Home", slug="acme-home")
+    user = UserFactory(username="lead", is_staff=True, is_superuser=True, password="pw-lead-1")
+    MembershipFactory(workspace=workspace, user=user, role="owner")
+    creator = creator_create(
+        workspace=workspace,
+        display_name="李小美 Lily",
+        country="CN",
+        status="active",
+        accounts=[AccountInput(platform="tiktok", handle="@lily.home", followers=125000)],
+        contacts=[ContactInput(kind="email", value="lily@example.com", is_primary=True)],
+    )
+    note_add(creator=creator, kind="performance", body="视频质量很高，回复及时。",
+             rating_content=5)
+    return creator
+
+
+def _login(page, live_server):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "lead")
+    page.fill("input[name=password]", "pw-lead-1")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+
+def test_log_in_switch_to_chinese_and_open_a_creator(page, live_server, pool):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _login(page, live_server)
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    # The language switch lives in the user menu at the bottom of the sidebar.
+    page.get_by_text("lead", exact=True).first.click()
+    page.get_by_role("button", name="简体中文").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+
+    page.goto(f"{live_server.url}/admin/influencers/creator/")
+    assert "李小美 Lily" in page.content()
+    page.get_by_role("link", name="李小美 Lily").first.click()
+    page.wait_for_url(f"**/admin/influencers/creator/{pool.pk}/change/")
+    body = page.content()
+    assert "lily.home" in body
+    assert "视频质量很高" in body
+    # Django's own admin strings are translated, and so are ours.
+    assert "保存" in body
+    page.screenshot(path=str(ARTIFACTS / "creator_zh.png"), full_page=True)
