@@ -34,3 +34,19 @@ def recompute_all_rollups() -> int:
     if batch:
         total += creator_rollups_store(creator_ids=batch)
     return total
+
+
+# --- Imports (influencers/services/imports.py) ---------------------------------------------
+# acks_late: the job resumes from its committed cursor, so running it twice is harmless.
+@shared_task(acks_late=True, time_limit=3 * 3600, soft_time_limit=3 * 3600 - 60)
+def import_job_run(job_id: int) -> str:
+    from influencers.services.imports import import_job_run as run
+
+    return run(job_id=job_id).state
+
+
+@shared_task(acks_late=True, time_limit=300)
+def import_jobs_requeue_stalled() -> list[int]:
+    from influencers.services.imports import import_jobs_requeue_stalled as requeue
+
+    return requeue()

@@ -143,3 +143,10 @@ class MetricSnapshotFactory(factory.django.DjangoModelFactory):
     views = 1000
     orders = 3
     sales = Decimal("90.00")
+
+
+def api_token_for(user, workspace, name="test"):
+    """(token row, raw secret) through the real service, as the admin and command do."""
+    from influencers.services.tokens import api_token_create
+
+    return api_token_create(user=user, workspace=workspace, name=name)

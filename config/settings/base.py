@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
     "influencers",
@@ -152,28 +153,78 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- REST framework (the API itself lands with the API issue).
+# --- REST framework: the API under /api/v1/ (docs/api.md). Auth by token (bound to one
+# workspace) or by session (the session's workspace, or an X-Workspace header).
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "influencers.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "influencers.api.authentication.ApiTokenAuthentication",
+        "influencers.api.authentication.WorkspaceSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["influencers.api.permissions.WorkspaceRolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "influencers.api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["influencers.api.throttling.PerTokenRateThrottle"],
+    # Per token (or per user for sessions), counted in the default cache (Redis).
+    "DEFAULT_THROTTLE_RATES": {"api": env("API_THROTTLE_RATE", default="1200/min")},
+    "EXCEPTION_HANDLER": "influencers.api.errors.problem_exception_handler",
     "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Influencer Pool Manager API",
+    "DESCRIPTION": (
+        "The creator pool over HTTP. Every request acts within one workspace: the token's, or "
+        "for a browser session the current one (or the `X-Workspace` header). "
+        "Errors are RFC 9457 problem details. See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are public (they describe the API, not any workspace's data).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CreatorStatusEnum": "influencers.models.creator.CreatorStatus",
+        "CollaborationStatusEnum": "influencers.models.collaboration.CollaborationStatus",
+        "PlatformEnum": "influencers.models.creator.Platform",
+        "CurrencyEnum": "influencers.models.base.Currency",
+        "RoleEnum": "influencers.models.workspace.Membership.Role",
+        "NoteKindEnum": "influencers.models.notes.Note.Kind",
+        "ContactKindEnum": "influencers.models.creator.ContactMethod.Kind",
+        "CollaborationTypeEnum": "influencers.models.collaboration.CollaborationType",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 UNFOLD = {
     "SITE_TITLE": _("Influencer Pool Manager"),
     "SITE_HEADER": _("Influencer Pool"),
+    "SITE_SYMBOL": "groups",
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "influencers.admin.site.environment_badge",
+    # Context for every admin page: the workspace switcher in the header.
+    "GLOBAL_CALLBACK": "influencers.admin.site.global_context",
+    # Counts for the workspace in scope on the admin index.
+    "DASHBOARD_CALLBACK": "influencers.admin.site.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": True,
+        # Periodic tasks and anything else not in the navigation stay reachable.
+        "show_all_applications": True,
+        # A callable so each entry can be hidden from people without the permission.
+        "navigation": "influencers.admin.site.sidebar_navigation",
+    },
 }
 
 LOGGING = {
@@ -181,4 +232,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+}
+
+# --- Imports (influencers/importers): refuse uploads above this size (the API answers 413) and
+# XLSX files that unpack to more than this (zip bombs).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
+# Jobs whose worker died (no progress for 5 minutes) are queued again; they resume at their
+# last committed batch.
+CELERY_BEAT_SCHEDULE["requeue-stalled-imports"] = {
+    "task": "influencers.tasks.import_jobs_requeue_stalled",
+    "schedule": timedelta(minutes=5),
 }

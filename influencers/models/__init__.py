@@ -11,12 +11,23 @@ from .creator import (
     Tag,
     TikTokShopStatus,
 )
+from .imports import (
+    ImportIssue,
+    ImportJob,
+    ImportKind,
+    ImportPolicy,
+    ImportRecordKey,
+    ImportState,
+)
+from .merges import CreatorMerge
 from .metrics import COUNT_FIELDS, AppendOnlyError, MetricSnapshot
 from .notes import Note
+from .tokens import ApiToken, hash_token_secret
 from .workspace import Membership, Workspace
 
 __all__ = [
     "ActivityEvent",
+    "ApiToken",
     "AppendOnlyError",
     "COUNT_FIELDS",
     "Campaign",
@@ -28,6 +39,13 @@ __all__ = [
     "Creator",
     "CreatorStatus",
     "Currency",
+    "ImportIssue",
+    "ImportJob",
+    "ImportKind",
+    "ImportPolicy",
+    "ImportRecordKey",
+    "ImportState",
+    "CreatorMerge",
     "Marketplace",
     "Membership",
     "MetricSnapshot",
@@ -40,4 +58,5 @@ __all__ = [
     "TimeStampedModel",
     "Workspace",
     "WorkspaceOwnedModel",
+    "hash_token_secret",
 ]

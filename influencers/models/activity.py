@@ -17,6 +17,8 @@ class ActivityEvent(WorkspaceOwnedModel):
         COLLABORATION_CREATED = "collaboration.created", _("Collaboration created")
         COLLABORATION_ADVANCED = "collaboration.advanced", _("Collaboration advanced")
         METRICS_RECORDED = "metrics.recorded", _("Metrics recorded")
+        CREATORS_MERGED = "creators.merged", _("Creators merged")
+        CREATOR_IMPORTED = "creator.imported", _("Creator imported")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -104,7 +104,17 @@ class Creator(WorkspaceOwnedModel):
     )
     rollups_updated_at = models.DateTimeField(_("roll-ups updated"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["rollups_updated_at", "updated_at"])
+    # Reach, denormalised from the platform accounts by the creator services so that filtering
+    # and ordering a million creators by followers is an index scan, not a join + aggregate:
+    # the biggest account's followers and that account's engagement rate.
+    followers = models.PositiveBigIntegerField(_("followers (largest account)"), default=0)
+    engagement_rate = models.DecimalField(
+        _("engagement rate (%)"), max_digits=5, decimal_places=2, default=0
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["rollups_updated_at", "updated_at", "followers", "engagement_rate"]
+    )
 
     class Meta:
         verbose_name = _("creator")
@@ -122,6 +132,16 @@ class Creator(WorkspaceOwnedModel):
             models.Index(fields=["workspace", "attribution_tag"], name="creator_ws_attr"),
             models.Index(fields=["workspace", "owner"], name="creator_ws_owner"),
             models.Index(Lower("display_name"), name="creator_name_ci"),
+            # Keyset (cursor) pagination orders by (column, id) within a workspace.
+            models.Index(fields=["workspace", "followers", "id"], name="creator_ws_followers"),
+            models.Index(
+                fields=["workspace", "engagement_rate", "id"], name="creator_ws_engagement"
+            ),
+            models.Index(fields=["workspace", "created_at", "id"], name="creator_ws_created"),
+            models.Index(fields=["workspace", "updated_at", "id"], name="creator_ws_updated"),
+            models.Index(fields=["workspace", "rollup_gmv", "id"], name="creator_ws_gmv_id"),
+            # Name prefix search also uses creator_name_prefix, LOWER(display_name)
+            # text_pattern_ops: PostgreSQL only, so created by a RunPython in migration 0002.
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,9 +2,12 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from influencers.models import ActivityEvent, ContactMethod, Creator, PlatformAccount, Tag
@@ -137,6 +140,23 @@ def _contact_save(*, creator: Creator, data: ContactInput) -> ContactMethod:
     return contact
 
 
+def creators_reach_refresh(*, creator_ids: Iterable[int]) -> int:
+    """Store each creator's reach (largest account's followers and its engagement rate) on the
+    creator row, in one UPDATE. Idempotent; called whenever accounts change and nightly."""
+    ids = sorted(set(creator_ids))
+    if not ids:
+        return 0
+    biggest = PlatformAccount.objects.filter(creator_id=OuterRef("pk")).order_by(
+        F("followers").desc(nulls_last=True), "pk"
+    )
+    return Creator.objects.filter(pk__in=ids).update(
+        followers=Coalesce(Subquery(biggest.values("followers")[:1]), Value(0)),
+        engagement_rate=Coalesce(
+            Subquery(biggest.values("engagement_rate")[:1]), Value(Decimal("0"))
+        ),
+    )
+
+
 def _set_tags(creator: Creator, tag_names: Iterable[str]) -> None:
     tags = []
     for name in {n.strip() for n in tag_names if n and n.strip()}:
@@ -160,8 +180,11 @@ def creator_create(
     _apply_creator_fields(creator, fields)
     creator.full_clean(exclude=["owner"])
     creator.save()
+    accounts = list(accounts)
     for account in accounts:
         _account_save(creator=creator, data=account)
+    if accounts:
+        creators_reach_refresh(creator_ids=[creator.pk])
     for contact in contacts:
         _contact_save(creator=creator, data=contact)
     if tags is not None:
@@ -193,12 +216,19 @@ def creator_update(
     if changed:
         creator.full_clean(exclude=["owner"])
         creator.save(update_fields=[*changed, "updated_at"])
-    for account in accounts or ():
+    accounts = list(accounts or ())
+    contacts = list(contacts or ())
+    for account in accounts:
         _account_save(creator=creator, data=account)
+    if accounts:
+        creators_reach_refresh(creator_ids=[creator.pk])
     for contact in contacts or ():
         _contact_save(creator=creator, data=contact)
     if tags is not None:
         _set_tags(creator, tags)
+    if not changed and (accounts or contacts or tags is not None):
+        # Nested changes count as a change of the creator (ETags, `updated_since` syncs).
+        creator.save(update_fields=["updated_at"])
     event_record(
         workspace=creator.workspace,
         verb=ActivityEvent.Verb.CREATOR_UPDATED,

@@ -42,3 +42,43 @@ def metric_snapshot_record(*, creator: Creator, actor=None, captured_at=None,
     )
     transaction.on_commit(lambda: recompute_creator_rollups.delay([creator.pk]))
     return snapshot
+
+
+@transaction.atomic
+def metric_snapshots_record_bulk(*, workspace, actor=None, items: list[dict]) -> list[int]:
+    """Record many snapshots at once (all or nothing). `items` are validated dicts whose
+    creator/collaboration/post are model instances of `workspace`, belonging together.
+    One INSERT for the rows, one for the activity events (one per creator), one roll-up task."""
+    now = timezone.now()
+    snapshots = []
+    for item in items:
+        item = dict(item)
+        creator = item.pop("creator")
+        snapshot = MetricSnapshot(
+            workspace=workspace,
+            creator=creator,
+            captured_at=item.pop("captured_at", None) or now,
+            currency=item.pop("currency", None) or workspace.default_currency,
+            **item,
+        )
+        snapshots.append(snapshot)
+    MetricSnapshot.objects.bulk_create(snapshots, batch_size=1000)
+    per_creator: dict[int, int] = {}
+    for snapshot in snapshots:
+        per_creator[snapshot.creator_id] = per_creator.get(snapshot.creator_id, 0) + 1
+    ActivityEvent.objects.bulk_create(
+        [
+            ActivityEvent(
+                workspace=workspace,
+                verb=ActivityEvent.Verb.METRICS_RECORDED,
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                creator_id=creator_id,
+                data={"snapshots": count, "bulk": True},
+            )
+            for creator_id, count in per_creator.items()
+        ],
+        batch_size=1000,
+    )
+    creator_ids = sorted(per_creator)
+    transaction.on_commit(lambda: recompute_creator_rollups.delay(creator_ids))
+    return [s.pk for s in snapshots]

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from influencers.models import Creator
 from influencers.selectors.rollups import creator_rollups
+from influencers.services.creators import creators_reach_refresh
 
 BATCH_SIZE = 2000
 
@@ -44,5 +45,6 @@ def creator_rollups_store(*, creator_ids: list[int]) -> int:
                     "rollups_updated_at",
                 ],
             )
+        creators_reach_refresh(creator_ids=batch)
         stored += len(creators)
     return stored

@@ -1,0 +1,15 @@
+"""The admin: importing the submodules registers every ModelAdmin with unfold's site."""
+
+from . import (  # noqa: F401
+    activity,
+    catalog,
+    collaborations,
+    creators,
+    imports,
+    metrics,
+    notes,
+    site,
+    tokens,
+    users,
+    workspaces,
+)

@@ -1,0 +1,694 @@
+"""Creators, their platform accounts and contact methods.
+
+Writes go through the services (creator_create / creator_update, note_add,
+collaboration_create); handles and contact values are normalised in the forms with the same
+pure normalisers, so a bad handle or a duplicate spelled differently ("@Jane.Doe" vs
+"jane.doe") is a field error, never an IntegrityError.
+"""
+
+import contextlib
+from collections import Counter
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RadioFilter, TextFilter
+from unfold.decorators import display
+from unfold.forms import PaginationInlineFormSet
+
+from influencers.models import (
+    ActivityEvent,
+    Collaboration,
+    ContactMethod,
+    Creator,
+    CreatorStatus,
+    Note,
+    Platform,
+    PlatformAccount,
+)
+from influencers.normalisers import (
+    PLATFORMS,
+    NormaliseError,
+    normalise_country,
+    normalise_email,
+    normalise_handle,
+    normalise_phone,
+    profile_url,
+)
+from influencers.services.collaborations import collaboration_create
+from influencers.services.creators import (
+    CREATOR_EDITABLE_FIELDS,
+    creator_create,
+    creator_update,
+    creators_reach_refresh,
+)
+from influencers.services.notes import note_add
+
+from .mixins import (
+    ReadOnlyTabularInline,
+    ScopedRelatedDropdownFilter,
+    WorkspaceScopedAdminMixin,
+    WorkspaceScopedInlineMixin,
+    https_formfield,
+)
+
+PHONE_KINDS = {ContactMethod.Kind.PHONE, ContactMethod.Kind.WHATSAPP}
+
+
+def _platform_for_normaliser(platform: str) -> str | None:
+    # "other" has no rules of its own: any well-formed handle is accepted.
+    return platform if platform in PLATFORMS else None
+
+
+def _creator_of(form) -> Creator | None:
+    creator = form.cleaned_data.get("creator")
+    if creator is None and form.instance.creator_id:
+        creator = form.instance.creator
+    return creator
+
+
+def _workspace_id_of(form, creator) -> int | None:
+    if creator is not None and creator.workspace_id:
+        return creator.workspace_id
+    workspace = form.cleaned_data.get("workspace")
+    return workspace.pk if workspace is not None else form.instance.workspace_id
+
+
+class CreatorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Creator
+        formfield_callback = https_formfield
+        fields = (*CREATOR_EDITABLE_FIELDS, "tags")
+
+    def clean_country(self):
+        value = self.cleaned_data.get("country", "")
+        if not value:
+            return ""
+        try:
+            return normalise_country(value)
+        except NormaliseError as exc:
+            raise forms.ValidationError(exc.reason, code=exc.code) from exc
+
+
+class PlatformAccountForm(forms.ModelForm):
+    class Meta:
+        model = PlatformAccount
+        formfield_callback = https_formfield
+        fields = (
+            "creator",
+            "platform",
+            "handle",
+            "url",
+            "followers",
+            "average_views",
+            "engagement_rate",
+            "last_synced_at",
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        platform = cleaned_data.get("platform")
+        handle = cleaned_data.get("handle")
+        if not platform or not handle:
+            return cleaned_data
+        try:
+            normalised = normalise_handle(handle, platform=_platform_for_normaliser(platform))
+        except NormaliseError as exc:
+            self.add_error("handle", exc.reason)
+            return cleaned_data
+        # Not a form field: construct_instance leaves it alone, so it is saved as set here.
+        self.instance.handle_normalised = normalised
+        self.handle_normalised = normalised
+        if platform in PLATFORMS:
+            canonical_url = profile_url(platform, normalised)
+            if "url" in self.fields:
+                if not cleaned_data.get("url"):
+                    cleaned_data["url"] = canonical_url
+            elif not self.instance.url or {"handle", "platform"} & set(self.changed_data):
+                # Forms without a URL field (the compact inline) keep it in step with the handle.
+                self.instance.url = canonical_url
+
+        creator = _creator_of(self)
+        workspace_id = _workspace_id_of(self, creator)
+        if workspace_id is not None:
+            taken = (
+                PlatformAccount.objects.filter(workspace_id=workspace_id, platform=platform)
+                .alias(handle_ci=Lower("handle_normalised"))
+                .filter(handle_ci=normalised.lower())
+                .exclude(pk=self.instance.pk)
+                .select_related("creator")
+                .first()
+            )
+            if taken is not None:
+                self.add_error(
+                    "handle",
+                    _("@%(handle)s is already in the pool for this platform (%(creator)s).")
+                    % {"handle": normalised, "creator": taken.creator.display_name},
+                )
+        return cleaned_data
+
+
+class ContactMethodForm(forms.ModelForm):
+    class Meta:
+        model = ContactMethod
+        formfield_callback = https_formfield
+        fields = ("creator", "kind", "value", "label", "is_primary", "is_valid", "consent")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        kind = cleaned_data.get("kind")
+        value = cleaned_data.get("value")
+        if not kind or not value:
+            return cleaned_data
+        creator = _creator_of(self)
+        try:
+            if kind == ContactMethod.Kind.EMAIL:
+                normalised = normalise_email(value)
+            elif kind in PHONE_KINDS:
+                region = creator.country if creator is not None else None
+                normalised = normalise_phone(value, default_region=region or None)
+            else:
+                normalised = value.strip().lower()
+        except NormaliseError as exc:
+            self.add_error("value", exc.reason)
+            return cleaned_data
+        self.instance.value_normalised = normalised
+        self.value_normalised = normalised
+        if creator is not None and creator.pk:
+            duplicate = (
+                ContactMethod.objects.filter(
+                    creator=creator, kind=kind, value_normalised=normalised
+                )
+                .exclude(pk=self.instance.pk)
+                .exists()
+            )
+            if duplicate:
+                self.add_error("value", _("This creator already has this contact."))
+        return cleaned_data
+
+
+def _live_forms(formset):
+    for form in formset.forms:
+        if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        yield form
+
+
+class PlatformAccountInlineFormSet(PaginationInlineFormSet):
+    """Two rows of one submission naming the same handle are refused, however spelled."""
+
+    def clean(self):
+        super().clean()
+        seen: set[tuple[str, str]] = set()
+        for form in _live_forms(self):
+            normalised = getattr(form, "handle_normalised", None) or (
+                form.instance.handle_normalised if form.instance.pk else None
+            )
+            if not normalised:
+                continue
+            key = (form.cleaned_data.get("platform"), normalised.lower())
+            if key in seen:
+                form.add_error("handle", _("This handle appears twice."))
+            seen.add(key)
+
+
+class ContactMethodInlineFormSet(PaginationInlineFormSet):
+    """Duplicates and a second primary contact of one kind are refused before saving."""
+
+    def clean(self):
+        super().clean()
+        seen: set[tuple[str, str]] = set()
+        primaries: Counter = Counter()
+        for form in _live_forms(self):
+            kind = form.cleaned_data.get("kind")
+            normalised = getattr(form, "value_normalised", None) or (
+                form.instance.value_normalised if form.instance.pk else None
+            )
+            if normalised:
+                if (kind, normalised) in seen:
+                    form.add_error("value", _("This contact appears twice."))
+                seen.add((kind, normalised))
+            if form.cleaned_data.get("is_primary"):
+                primaries[kind] += 1
+                if primaries[kind] > 1:
+                    form.add_error("is_primary", _("Only one contact of each kind can be primary."))
+
+
+# --- inlines on the creator page ---------------------------------------------------------------
+
+
+class PlatformAccountInline(WorkspaceScopedInlineMixin, TabularInline):
+    model = PlatformAccount
+    form = PlatformAccountForm
+    formset = PlatformAccountInlineFormSet
+    # Compact: the profile URL is derived from the handle; the account's own page has it all.
+    fields = (
+        "platform",
+        "handle",
+        "handle_normalised",
+        "followers",
+        "average_views",
+        "engagement_rate",
+    )
+    readonly_fields = ("handle_normalised",)
+    show_change_link = True
+    extra = 0
+
+
+class ContactMethodInline(WorkspaceScopedInlineMixin, TabularInline):
+    model = ContactMethod
+    form = ContactMethodForm
+    formset = ContactMethodInlineFormSet
+    fields = ("kind", "value", "value_normalised", "label", "is_primary", "consent")
+    readonly_fields = ("value_normalised",)
+    extra = 0
+
+
+class CollaborationInline(WorkspaceScopedInlineMixin, TabularInline):
+    """Compact list of the creator's deals; status moves on the collaboration's own page."""
+
+    model = Collaboration
+    fields = ("kind", "status", "campaign", "fee", "currency", "post_by", "sample_shipped_on")
+    readonly_fields = ("status", "sample_shipped_on")
+    autocomplete_fields = ("campaign",)
+    show_change_link = True
+    extra = 0
+    per_page = 20
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("campaign")
+
+
+class NoteInline(WorkspaceScopedInlineMixin, StackedInline):
+    model = Note
+    fields = (("kind", "occurred_at", "follow_up_on"), "body", "author")
+    readonly_fields = ("author",)
+    extra = 0
+    per_page = 10
+    formfield_overrides = {
+        Note._meta.get_field("body").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class RecentActivityInline(ReadOnlyTabularInline):
+    """The latest events on this creator's timeline (20 per page, newest first)."""
+
+    model = ActivityEvent
+    fk_name = "creator"
+    fields = ("created_at", "verb", "actor", "data")
+    verbose_name_plural = _("recent activity")
+    per_page = 20
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+# --- creators --------------------------------------------------------------------------------
+
+# Country, language and rating are typed or picked, not listed from the data: listing them
+# would be a DISTINCT over every creator of the workspace on each page load.
+
+
+class CountryFilter(TextFilter):
+    title = _("country")
+    parameter_name = "country"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if not value:
+            return queryset
+        try:
+            return queryset.filter(country=normalise_country(value))
+        except NormaliseError:
+            return queryset.none()
+
+
+class LanguageFilter(TextFilter):
+    title = _("main language")
+    parameter_name = "language"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip().lower()
+        return queryset.filter(language=value) if value else queryset
+
+
+class RatingFilter(RadioFilter):
+    title = _("rating")
+    parameter_name = "rating"
+
+    def lookups(self, request, model_admin):
+        return [(str(n), "★" * n) for n in range(1, 6)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(rating=int(value))
+        return queryset
+
+
+STATUS_LABELS = {
+    CreatorStatus.PROSPECT: "info",
+    CreatorStatus.CONTACTED: "primary",
+    CreatorStatus.NEGOTIATING: "warning",
+    CreatorStatus.ACTIVE: "success",
+    CreatorStatus.PAUSED: "",
+    CreatorStatus.DO_NOT_CONTACT: "danger",
+}
+
+# Fields of the collaboration inline handed to collaboration_create for a new row.
+NEW_COLLABORATION_FIELDS = ("campaign", "fee", "currency", "post_by")
+
+
+@admin.register(Creator)
+class CreatorAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+    form = CreatorAdminForm
+    list_display = (
+        "display_name",
+        "status_badge",
+        "country",
+        "tiktok",
+        "tiktok_followers_display",
+        "owner",
+        "gmv",
+        "rollup_orders",
+        "roi",
+        "last_contacted_at",
+    )
+    list_select_related = ("owner",)
+    list_filter = (
+        ("status", ChoicesDropdownFilter),
+        ("tiktok_shop_status", ChoicesDropdownFilter),
+        ("accounts__platform", ChoicesDropdownFilter),
+        ("tags", ScopedRelatedDropdownFilter),
+        ("owner", ScopedRelatedDropdownFilter),
+        CountryFilter,
+        LanguageFilter,
+        RatingFilter,
+    )
+    list_filter_submit = True
+    # Prefix search on the normalised handle (uses its varchar_pattern_ops index) and exact
+    # match on normalised email/phone; see get_search_results for how the term is normalised.
+    search_fields = (
+        "display_name",
+        "accounts__handle_normalised__startswith",
+        "=contacts__value_normalised",
+    )
+    search_help_text = _("Name, handle (beginning) or exact email / phone")
+    autocomplete_fields = ("owner", "tags")
+    readonly_fields = (
+        "last_contacted_at",
+        "followers",
+        "engagement_rate",
+        "rollup_collaborations",
+        "rollup_posts",
+        "rollup_views",
+        "rollup_orders",
+        "rollup_gmv",
+        "rollup_cost",
+        "rollup_roi",
+        "rollups_updated_at",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("display_name", "status", "owner", "tags", "rating")}),
+        (_("Where and what language"), {"fields": ("country", "language", "languages")}),
+        (
+            _("Consent, Amazon and TikTok Shop"),
+            {
+                "fields": (
+                    "consent_to_contact",
+                    "consent_amazon_links",
+                    "amazon_storefront_url",
+                    "associates_tracking_id",
+                    "attribution_tag",
+                    "tiktok_shop_status",
+                )
+            },
+        ),
+        (_("Remarks"), {"fields": ("remarks",)}),
+        (
+            _("Results"),
+            {
+                "fields": (
+                    "last_contacted_at",
+                    ("followers", "engagement_rate"),
+                    ("rollup_collaborations", "rollup_posts", "rollup_views"),
+                    ("rollup_orders", "rollup_gmv", "rollup_cost", "rollup_roi"),
+                    "rollups_updated_at",
+                    ("created_at", "updated_at"),
+                )
+            },
+        ),
+    )
+    inlines = (
+        PlatformAccountInline,
+        ContactMethodInline,
+        CollaborationInline,
+        NoteInline,
+        RecentActivityInline,
+    )
+
+    def get_queryset(self, request):
+        # The main TikTok account (most followers) as two correlated subqueries: evaluated for
+        # the rows of the page only, never a query per row.
+        tiktok = PlatformAccount.objects.filter(
+            creator=OuterRef("pk"), platform=Platform.TIKTOK
+        ).order_by(F("followers").desc(nulls_last=True), "pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                tiktok_handle=Subquery(tiktok.values("handle_normalised")[:1]),
+                tiktok_followers=Subquery(tiktok.values("followers")[:1]),
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        handle = term.removeprefix("@").lower()
+        accounts = PlatformAccount.objects.filter(
+            creator=OuterRef("pk"), handle_normalised__startswith=handle
+        )
+        contacts = ContactMethod.objects.filter(
+            creator=OuterRef("pk"), value_normalised=term.lower()
+        )
+        condition = Q(display_name__icontains=term) | Q(Exists(accounts)) | Q(Exists(contacts))
+        return queryset.filter(condition), False
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            # Nothing has happened to a creator that does not exist yet.
+            inlines = [i for i in inlines if not isinstance(i, RecentActivityInline)]
+        return inlines
+
+    @display(description=_("status"), ordering="status", label=STATUS_LABELS)
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("TikTok"))
+    def tiktok(self, obj):
+        handle = getattr(obj, "tiktok_handle", None)
+        return f"@{handle}" if handle else "-"
+
+    @display(description=_("TikTok followers"))
+    def tiktok_followers_display(self, obj):
+        followers = getattr(obj, "tiktok_followers", None)
+        return number_format(followers, force_grouping=True) if followers is not None else "-"
+
+    @display(description=_("GMV"), ordering="rollup_gmv")
+    def gmv(self, obj):
+        return number_format(obj.rollup_gmv, 2, force_grouping=True)
+
+    @display(description=_("ROI"), ordering="rollup_roi")
+    def roi(self, obj):
+        if obj.rollup_roi is None:
+            return "-"
+        return f"{number_format(obj.rollup_roi * 100, 0)}%"
+
+    def save_model(self, request, obj, form, change):
+        """Through creator_create / creator_update, so normalising and the activity event
+        happen exactly as for the API and importers."""
+        obj._history_user = request.user
+        editable = [name for name in CREATOR_EDITABLE_FIELDS if name in form.cleaned_data]
+        if change:
+            data = {name: getattr(obj, name) for name in editable if name in form.changed_data}
+            saved = creator_update(creator=obj, actor=request.user, data=data)
+        else:
+            data = {name: getattr(obj, name) for name in editable if name != "display_name"}
+            saved = creator_create(
+                workspace=obj.workspace,
+                actor=request.user,
+                display_name=obj.display_name,
+                **data,
+            )
+        # The admin goes on with `obj` (tags, inlines, log entry): make it the saved row.
+        for field in Creator._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+        obj._state.db = saved._state.db
+
+    def save_formset(self, request, form, formset, change):
+        creator = form.instance
+        if formset.model is Note:
+            instances = formset.save(commit=False)
+            for deleted in formset.deleted_objects:
+                deleted.delete()
+            for note in instances:
+                if note.pk is None:
+                    created = note_add(
+                        creator=creator,
+                        actor=request.user,
+                        kind=note.kind,
+                        body=note.body,
+                        occurred_at=note.occurred_at,
+                        follow_up_on=note.follow_up_on,
+                    )
+                    note.pk = created.pk
+                else:
+                    note.save()
+            formset.save_m2m()
+        elif formset.model is Collaboration:
+            instances = formset.save(commit=False)
+            for deleted in formset.deleted_objects:
+                deleted.delete()
+            for collaboration in instances:
+                if collaboration.pk is None:
+                    created = collaboration_create(
+                        creator=creator,
+                        actor=request.user,
+                        kind=collaboration.kind,
+                        **{name: getattr(collaboration, name) for name in NEW_COLLABORATION_FIELDS},
+                    )
+                    collaboration.pk = created.pk
+                else:
+                    collaboration.save()
+            formset.save_m2m()
+        elif formset.model is ContactMethod:
+            _demote_primaries(creator, formset)
+            super().save_formset(request, form, formset, change)
+        elif formset.model is PlatformAccount:
+            super().save_formset(request, form, formset, change)
+            # The creator's reach (largest account) is stored on the creator row.
+            creators_reach_refresh(creator_ids=[creator.pk])
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+def _demote_primaries(creator, formset) -> None:
+    """Clear the old primary contact of a kind before a new one is saved (the partial unique
+    index allows one primary per kind, checked row by row)."""
+    for inline_form in _live_forms(formset):
+        if inline_form.cleaned_data.get("is_primary") and inline_form.has_changed():
+            ContactMethod.objects.filter(
+                creator=creator, kind=inline_form.cleaned_data["kind"], is_primary=True
+            ).exclude(pk=inline_form.instance.pk).update(is_primary=False)
+
+
+# --- platform accounts and contact methods on their own ------------------------------------------
+
+
+@admin.register(PlatformAccount)
+class PlatformAccountAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
+    form = PlatformAccountForm
+    list_display = (
+        "__str__",
+        "creator",
+        "platform",
+        "followers",
+        "average_views",
+        "engagement_rate",
+        "last_synced_at",
+    )
+    list_select_related = ("creator",)
+    list_filter = ("platform",)
+    search_fields = ("handle_normalised__startswith",)
+    search_help_text = _("Handle (beginning)")
+    autocomplete_fields = ("creator",)
+    fields = (
+        "creator",
+        "platform",
+        "handle",
+        "handle_normalised",
+        "url",
+        "followers",
+        "average_views",
+        "engagement_rate",
+        "last_synced_at",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = ("handle_normalised", "created_at", "updated_at")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip().removeprefix("@").lower()
+        return super().get_search_results(request, queryset, term)
+
+    # Every change to accounts refreshes the creators' stored reach (largest account).
+    def save_model(self, request, obj, form, change):
+        previous_creator_id = form.initial.get("creator") if change else None
+        super().save_model(request, obj, form, change)
+        creators_reach_refresh(creator_ids=[obj.creator_id, previous_creator_id or obj.creator_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        creators_reach_refresh(creator_ids=[obj.creator_id])
+
+    def delete_queryset(self, request, queryset):
+        creator_ids = list(queryset.values_list("creator_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        creators_reach_refresh(creator_ids=creator_ids)
+
+
+@admin.register(ContactMethod)
+class ContactMethodAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+    form = ContactMethodForm
+    list_display = ("value", "kind", "creator", "is_primary", "is_valid", "consent", "created_at")
+    list_select_related = ("creator",)
+    list_filter = ("kind", "is_primary", "is_valid", "consent")
+    search_fields = ("value_normalised",)
+    search_help_text = _("Exact email or phone number")
+    autocomplete_fields = ("creator",)
+    fields = (
+        "creator",
+        "kind",
+        "value",
+        "value_normalised",
+        "label",
+        "is_primary",
+        "is_valid",
+        "consent",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = ("value_normalised", "created_at", "updated_at")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        candidates = {term.lower()}
+        for normalise in (normalise_email, normalise_phone):
+            with contextlib.suppress(NormaliseError):
+                candidates.add(normalise(term))
+        return queryset.filter(value_normalised__in=candidates), False
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_primary:
+            ContactMethod.objects.filter(
+                creator_id=obj.creator_id, kind=obj.kind, is_primary=True
+            ).exclude(pk=obj.pk).update(is_primary=False)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,170 @@
+"""One error shape for the whole API: RFC 9457 problem details (``application/problem+json``).
+
+    {"type": "urn:ipm:problem:invalid", "title": "Invalid input", "status": 400,
+     "detail": "...", "errors": {"field": ["message", ...]}}
+
+``errors`` is present for validation failures only; nested fields are flattened to dotted keys
+(``accounts.0.handle``), except the bulk endpoint, whose ``errors`` are keyed by item index.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
+from django.http import Http404, JsonResponse
+from django.utils.encoding import force_str
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+TITLES = {
+    400: _("Invalid request"),
+    401: _("Not authenticated"),
+    403: _("Forbidden"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    406: _("Not acceptable"),
+    409: _("Conflict"),
+    412: _("Precondition failed"),
+    413: _("Request too large"),
+    415: _("Unsupported media type"),
+    422: _("Unprocessable request"),
+    428: _("Precondition required"),
+    429: _("Too many requests"),
+    500: _("Server error"),
+}
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The record has changed since you read it (If-Match does not match).")
+    default_code = "precondition_failed"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state of the resource.")
+    default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "payload_too_large"
+
+
+class UnprocessableRequest(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("The request cannot be processed.")
+    default_code = "unprocessable"
+
+
+class ItemsValidationError(exceptions.APIException):
+    """Per-item errors of a bulk request: ``errors`` is ``{"<index>": {field: [messages]}}``."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("Some items are invalid; nothing was saved.")
+    default_code = "invalid_items"
+
+    def __init__(self, item_errors: dict, detail=None):
+        super().__init__(detail)
+        self.item_errors = item_errors
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error structure -> {"dotted.field": ["message", ...]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            for k, v in flatten_errors(value, name).items():
+                flat.setdefault(k, []).extend(v)
+    elif isinstance(detail, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in detail):
+            if detail:
+                flat[prefix or "non_field_errors"] = [force_str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                name = f"{prefix}.{index}" if prefix else str(index)
+                for k, v in flatten_errors(item, name).items():
+                    flat.setdefault(k, []).extend(v)
+    elif detail not in (None, ""):
+        flat[prefix or "non_field_errors"] = [force_str(detail)]
+    return flat
+
+
+def problem(status_code: int, detail=None, *, code: str | None = None, errors=None) -> dict:
+    body = {
+        "type": f"urn:ipm:problem:{code}" if code else "about:blank",
+        "title": force_str(TITLES.get(status_code, HTTPStatus(status_code).phrase)),
+        "status": status_code,
+        "detail": force_str(detail) if detail is not None else "",
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def _as_api_exception(exc):
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    if isinstance(exc, IntegrityError):
+        # A unique/check constraint lost a race with another request: the state conflicts.
+        return Conflict()
+    if isinstance(exc, DataError):
+        return exceptions.ValidationError({"non_field_errors": [_("A value is out of range.")]})
+    return exc
+
+
+def problem_exception_handler(exc, context):
+    exc = _as_api_exception(exc)
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a real bug: Django's 500 handler (also problem+json under /api/)
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+    code = exc.get_codes() if not isinstance(exc, exceptions.ValidationError) else "invalid"
+    if not isinstance(code, str):
+        code = "invalid"
+    if isinstance(exc, ItemsValidationError):
+        body = problem(exc.status_code, exc.detail, code=code, errors=exc.item_errors)
+    elif isinstance(exc, exceptions.ValidationError):
+        body = problem(
+            exc.status_code,
+            _("The request has invalid fields."),
+            code="invalid",
+            errors=flatten_errors(exc.detail),
+        )
+    else:
+        body = problem(exc.status_code, exc.detail, code=code)
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    content_type = None
+    if renderer is None or getattr(renderer, "format", "json") == "json":
+        content_type = PROBLEM_CONTENT_TYPE
+    return Response(body, status=exc.status_code, headers=headers, content_type=content_type)
+
+
+def problem_response(status_code: int, detail=None, code: str | None = None) -> JsonResponse:
+    """For Django-level handlers (404/500 outside DRF views under /api/)."""
+    return JsonResponse(
+        problem(status_code, detail, code=code),
+        status=status_code,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,186 @@
+"""One FilterSet per resource. Filters stay on indexed columns (creators: the denormalised
+followers/engagement columns, Exists() on accounts/contacts/tags)."""
+
+import django_filters as df
+from django.utils.translation import gettext_lazy as _
+
+from influencers.models import (
+    ActivityEvent,
+    Campaign,
+    Collaboration,
+    CollaborationStatus,
+    CollaborationType,
+    ContactMethod,
+    ContentPost,
+    Creator,
+    CreatorStatus,
+    Marketplace,
+    Membership,
+    MetricSnapshot,
+    Note,
+    Platform,
+    Product,
+    Tag,
+)
+from influencers.selectors import api_creators as sel
+
+MAX_BIG = 2**63 - 1
+
+
+class CreatorFilter(df.FilterSet):
+    status = df.MultipleChoiceFilter(choices=CreatorStatus.choices)
+    platform = df.MultipleChoiceFilter(choices=Platform.choices, method="filter_platform")
+    country = df.CharFilter(method="filter_country", max_length=2)
+    language = df.CharFilter(field_name="language", max_length=16)
+    tag = df.CharFilter(method="filter_tag", max_length=80, help_text=_("Tag name"))
+    owner = df.NumberFilter(field_name="owner_id", min_value=1, max_value=MAX_BIG)
+    followers_min = df.NumberFilter(field_name="followers", lookup_expr="gte", min_value=0,
+                                    max_value=MAX_BIG)
+    followers_max = df.NumberFilter(field_name="followers", lookup_expr="lte", min_value=0,
+                                    max_value=MAX_BIG)
+    engagement_min = df.NumberFilter(field_name="engagement_rate", lookup_expr="gte",
+                                     min_value=0, max_value=100)
+    engagement_max = df.NumberFilter(field_name="engagement_rate", lookup_expr="lte",
+                                     min_value=0, max_value=100)
+    has_email = df.BooleanFilter(method="filter_has_email")
+    has_phone = df.BooleanFilter(method="filter_has_phone")
+    last_contacted_before = df.IsoDateTimeFilter(field_name="last_contacted_at",
+                                                 lookup_expr="lt")
+    last_contacted_after = df.IsoDateTimeFilter(field_name="last_contacted_at",
+                                                lookup_expr="gte")
+    created_since = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    search = df.CharFilter(
+        method="filter_search",
+        max_length=200,
+        help_text=_("Name or handle prefix; '@name' for handles only; an email address "
+                    "for an exact email match."),
+    )
+
+    class Meta:
+        model = Creator
+        fields = []
+
+    def filter_platform(self, qs, name, value):
+        return sel.filter_platform(qs, list(value)) if value else qs
+
+    def filter_country(self, qs, name, value):
+        return qs.filter(country=value.upper()) if value else qs
+
+    def filter_tag(self, qs, name, value):
+        names = [n for n in value.split(",") if n.strip()]
+        return sel.filter_tags(qs, workspace=self.request.api_workspace, names=names)
+
+    def filter_has_email(self, qs, name, value):
+        if value is None:
+            return qs
+        return sel.filter_has_contact(qs, kinds=[ContactMethod.Kind.EMAIL], present=value)
+
+    def filter_has_phone(self, qs, name, value):
+        if value is None:
+            return qs
+        return sel.filter_has_contact(qs, kinds=list(sel.PHONE_KINDS), present=value)
+
+    def filter_search(self, qs, name, value):
+        return sel.filter_search(qs, workspace=self.request.api_workspace, term=value)
+
+
+class NoteFilter(df.FilterSet):
+    creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
+    kind = df.MultipleChoiceFilter(choices=Note.Kind.choices)
+    occurred_after = df.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = df.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    follow_up_before = df.DateFilter(field_name="follow_up_on", lookup_expr="lte")
+
+    class Meta:
+        model = Note
+        fields = []
+
+
+class CollaborationFilter(df.FilterSet):
+    creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
+    campaign = df.NumberFilter(field_name="campaign_id", min_value=1, max_value=MAX_BIG)
+    status = df.MultipleChoiceFilter(choices=CollaborationStatus.choices)
+    kind = df.MultipleChoiceFilter(choices=CollaborationType.choices)
+    updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Collaboration
+        fields = []
+
+
+class ContentPostFilter(df.FilterSet):
+    creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
+    collaboration = df.NumberFilter(field_name="collaboration_id", min_value=1,
+                                    max_value=MAX_BIG)
+    platform = df.MultipleChoiceFilter(choices=Platform.choices)
+    posted_after = df.DateFilter(field_name="posted_on", lookup_expr="gte")
+
+    class Meta:
+        model = ContentPost
+        fields = []
+
+
+class MetricSnapshotFilter(df.FilterSet):
+    creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
+    collaboration = df.NumberFilter(field_name="collaboration_id", min_value=1,
+                                    max_value=MAX_BIG)
+    post = df.NumberFilter(field_name="post_id", min_value=1, max_value=MAX_BIG)
+    source = df.MultipleChoiceFilter(choices=MetricSnapshot.Source.choices)
+    captured_after = df.IsoDateTimeFilter(field_name="captured_at", lookup_expr="gte")
+    captured_before = df.IsoDateTimeFilter(field_name="captured_at", lookup_expr="lt")
+
+    class Meta:
+        model = MetricSnapshot
+        fields = []
+
+
+class ProductFilter(df.FilterSet):
+    asin = df.CharFilter(method="filter_asin", max_length=10)
+    marketplace = df.MultipleChoiceFilter(choices=Marketplace.choices)
+    category = df.CharFilter(max_length=120)
+
+    class Meta:
+        model = Product
+        fields = []
+
+    def filter_asin(self, qs, name, value):
+        return qs.filter(asin=value.upper())
+
+
+class CampaignFilter(df.FilterSet):
+    active_on = df.DateFilter(method="filter_active_on")
+    name = df.CharFilter(lookup_expr="icontains", max_length=200)
+
+    class Meta:
+        model = Campaign
+        fields = []
+
+    def filter_active_on(self, qs, name, value):
+        return qs.exclude(starts_on__gt=value).exclude(ends_on__lt=value)
+
+
+class TagFilter(df.FilterSet):
+    name = df.CharFilter(lookup_expr="istartswith", max_length=80)
+
+    class Meta:
+        model = Tag
+        fields = []
+
+
+class MemberFilter(df.FilterSet):
+    role = df.MultipleChoiceFilter(choices=Membership.Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = []
+
+
+class ActivityFilter(df.FilterSet):
+    creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
+    verb = df.MultipleChoiceFilter(choices=ActivityEvent.Verb.choices)
+    since = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = ActivityEvent
+        fields = []

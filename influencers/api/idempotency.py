@@ -1,0 +1,84 @@
+"""Idempotency-Key on POST: the first response to (caller, workspace, method, path, key) is
+kept in the cache (Redis) for IDEMPOTENCY_TTL; a retry with the same key and the same body gets
+that response again (with ``Idempotent-Replayed: true``) and creates nothing. The same key with
+a different body answers 422; a retry while the first request is still running answers 409."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+
+from influencers.api.errors import Conflict, UnprocessableRequest
+from influencers.models import ApiToken
+
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+IDEMPOTENCY_TTL = 24 * 60 * 60
+IN_FLIGHT_TTL = 5 * 60
+KEY_RE = re.compile(r"[\x21-\x7e]{1,255}")
+KEPT_HEADERS = ("Location", "ETag")
+
+
+class Replay(Exception):
+    def __init__(self, stored: dict):
+        self.stored = stored
+
+
+def _principal(request) -> str:
+    if isinstance(request.auth, ApiToken):
+        return f"t{request.auth.key_hash[:24]}"
+    return f"u{request.user.pk}"
+
+
+def begin(request) -> dict | None:
+    """Called after auth/permissions. Returns the pending record, raises Replay/409/422."""
+    if request.method != "POST":
+        return None
+    key = request.META.get(HEADER)
+    if key is None:
+        return None
+    if not KEY_RE.fullmatch(key):
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": [_("Use 1-255 visible ASCII characters.")]}
+        )
+    scope = "|".join(
+        [_principal(request), str(request.api_workspace.pk), request.method, request.path, key]
+    )
+    cache_key = "idem:" + hashlib.sha256(scope.encode()).hexdigest()
+    fingerprint = hashlib.sha256(request._request.body).hexdigest()
+    pending = {"state": "running", "fingerprint": fingerprint}
+    if cache.add(cache_key, pending, IN_FLIGHT_TTL):
+        return {"cache_key": cache_key, "fingerprint": fingerprint}
+    stored = cache.get(cache_key)
+    if stored is None:  # expired between add and get: treat as new
+        cache.set(cache_key, pending, IN_FLIGHT_TTL)
+        return {"cache_key": cache_key, "fingerprint": fingerprint}
+    if stored["fingerprint"] != fingerprint:
+        raise UnprocessableRequest(
+            _("This Idempotency-Key was used with a different request body.")
+        )
+    if stored["state"] == "running":
+        raise Conflict(_("A request with this Idempotency-Key is still being processed."))
+    raise Replay(stored)
+
+
+def finish(pending: dict | None, response) -> None:
+    if not pending:
+        return
+    if response.status_code >= 500 or response.status_code in (409, 412, 429):
+        cache.delete(pending["cache_key"])  # let the client retry for real
+        return
+    cache.set(
+        pending["cache_key"],
+        {
+            "state": "done",
+            "fingerprint": pending["fingerprint"],
+            "status": response.status_code,
+            "data": response.data,
+            "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+        },
+        IDEMPOTENCY_TTL,
+    )

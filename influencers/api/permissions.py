@@ -1,0 +1,81 @@
+"""Workspaces and roles.
+
+Every request acts in exactly one workspace: the token's, or for a session the ``X-Workspace``
+header's (a workspace the user belongs to) or the session's current workspace. The role in that
+workspace decides what the request may do:
+
+* viewer: read (contact details masked);
+* member: also create and change;
+* manager: also delete (and merge and import);
+* owner: also members and tokens.
+"""
+
+from django.utils.functional import SimpleLazyObject, empty
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, permissions
+
+from influencers.models import ApiToken, Membership
+from influencers.selectors.api_auth import role_for, workspace_for_slug
+
+Role = Membership.Role
+RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
+WORKSPACE_HEADER = "HTTP_X_WORKSPACE"
+
+
+def resolve_workspace(request) -> None:
+    """Set request.api_workspace and request.api_role, or raise 401/403."""
+    if hasattr(request, "api_workspace"):
+        return
+    user = request.user
+    if not user or not user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+    token = request.auth if isinstance(request.auth, ApiToken) else None
+    if token is not None:
+        workspace, role = token.workspace, token.role
+        if role is None and user.is_superuser:
+            role = Role.OWNER
+    else:
+        slug = request.META.get(WORKSPACE_HEADER, "")
+        if slug:
+            workspace = workspace_for_slug(user=user, slug=slug[:80])
+            if workspace is None:
+                raise exceptions.PermissionDenied(_("You are not a member of that workspace."))
+        else:
+            workspace = getattr(request._request, "workspace", None)
+            if isinstance(workspace, SimpleLazyObject):  # the middleware's lazy value
+                if workspace._wrapped is empty:
+                    workspace._setup()
+                workspace = workspace._wrapped
+        if workspace is None:
+            raise exceptions.PermissionDenied(
+                _("Choose a workspace (X-Workspace header or the admin's workspace switch).")
+            )
+        role = role_for(user=user, workspace=workspace)
+    if role is None:
+        raise exceptions.PermissionDenied(_("You are not a member of this workspace."))
+    request.api_workspace = workspace
+    request.api_role = role
+
+
+def required_role(request, view) -> str:
+    per_action = getattr(view, "required_roles", {})
+    action = getattr(view, "action", None)
+    if action in per_action:
+        return per_action[action]
+    if request.method in permissions.SAFE_METHODS:
+        return Role.VIEWER
+    if request.method == "DELETE":
+        return Role.MANAGER
+    return Role.MEMBER
+
+
+class WorkspaceRolePermission(permissions.BasePermission):
+    message = _("Your role in this workspace does not allow this.")
+
+    def has_permission(self, request, view):
+        resolve_workspace(request)
+        return RANK[request.api_role] >= RANK[required_role(request, view)]
+
+
+def can_see_contacts(role: str) -> bool:
+    return RANK[role] >= RANK[Role.MEMBER]

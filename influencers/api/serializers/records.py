@@ -1,0 +1,255 @@
+"""Serializers of the smaller resources (DRF's machinery is fine at their sizes)."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from influencers.models import (
+    ActivityEvent,
+    Campaign,
+    Collaboration,
+    CollaborationStatus,
+    ContentPost,
+    Creator,
+    Membership,
+    MetricSnapshot,
+    Note,
+    Product,
+    Tag,
+)
+from influencers.services.metrics import VALUE_FIELDS
+
+from .base import (
+    StrictModelSerializer,
+    StrictSerializer,
+    WorkspaceMemberField,
+    WorkspacePrimaryKeyField,
+)
+
+TIMESTAMPS = ("id", "created_at", "updated_at")
+
+
+class TagSerializer(StrictModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ("id", "name", "created_at", "updated_at")
+        read_only_fields = TIMESTAMPS
+        validators = []  # the workspace-scoped unique name is checked by the service
+
+
+class ProductSerializer(StrictModelSerializer):
+    class Meta:
+        model = Product
+        fields = (
+            "id", "asin", "marketplace", "title", "category", "price", "currency",
+            "created_at", "updated_at",
+        )
+        read_only_fields = TIMESTAMPS
+        validators = []
+
+    def validate_asin(self, value):
+        value = value.strip().upper()
+        if len(value) != 10 or not value.isalnum() or not value.isascii():
+            raise serializers.ValidationError(_("An ASIN is 10 letters or digits."))
+        return value
+
+
+class CampaignSerializer(StrictModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = (
+            "id", "name", "starts_on", "ends_on", "budget", "currency", "description",
+            "created_at", "updated_at",
+        )
+        read_only_fields = TIMESTAMPS
+
+
+class NoteSerializer(StrictModelSerializer):
+    creator = WorkspacePrimaryKeyField(Creator)
+    collaboration = WorkspacePrimaryKeyField(Collaboration, required=False, allow_null=True)
+    author = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Note
+        fields = (
+            "id", "creator", "collaboration", "author", "kind", "body", "occurred_at",
+            "follow_up_on", "rating_content", "rating_reliability", "rating_communication",
+            "created_at", "updated_at",
+        )
+        read_only_fields = (*TIMESTAMPS, "author")
+
+    def validate(self, attrs):
+        creator = attrs.get("creator") or getattr(self.instance, "creator", None)
+        collaboration = attrs.get("collaboration")
+        if collaboration is not None and creator and collaboration.creator_id != creator.pk:
+            raise serializers.ValidationError(
+                {"collaboration": [_("It belongs to another creator.")]}
+            )
+        return attrs
+
+
+class NoteUpdateSerializer(NoteSerializer):
+    creator = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class CollaborationSerializer(StrictModelSerializer):
+    creator = WorkspacePrimaryKeyField(Creator)
+    campaign = WorkspacePrimaryKeyField(Campaign, required=False, allow_null=True)
+    products = WorkspacePrimaryKeyField(Product, many=True, required=False)
+    owner = WorkspaceMemberField(required=False, allow_null=True)
+
+    class Meta:
+        model = Collaboration
+        fields = (
+            "id", "creator", "campaign", "products", "owner", "kind", "status", "fee",
+            "currency", "commission_rate", "sample_quantity", "sample_cost",
+            "sample_shipped_on", "sample_carrier", "sample_tracking_number", "deliverables",
+            "agreed_on", "post_by", "completed_on", "tracking_link", "promo_code",
+            "amazon_tracking_tag", "created_at", "updated_at",
+        )
+        # The status moves only through POST /collaborations/{id}/advance/.
+        read_only_fields = (*TIMESTAMPS, "status", "completed_on")
+
+
+class CollaborationUpdateSerializer(CollaborationSerializer):
+    creator = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class AdvanceSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=CollaborationStatus.choices)
+    on_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ContentPostSerializer(StrictModelSerializer):
+    creator = WorkspacePrimaryKeyField(Creator)
+    collaboration = WorkspacePrimaryKeyField(Collaboration, required=False, allow_null=True)
+
+    class Meta:
+        model = ContentPost
+        fields = (
+            "id", "creator", "collaboration", "platform", "url", "posted_on", "caption",
+            "created_at", "updated_at",
+        )
+        read_only_fields = TIMESTAMPS
+        validators = []
+
+    def validate(self, attrs):
+        creator = attrs.get("creator") or getattr(self.instance, "creator", None)
+        collaboration = attrs.get("collaboration")
+        if collaboration is not None and creator and collaboration.creator_id != creator.pk:
+            raise serializers.ValidationError(
+                {"collaboration": [_("It belongs to another creator.")]}
+            )
+        return attrs
+
+
+class ContentPostUpdateSerializer(ContentPostSerializer):
+    creator = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class MetricSnapshotSerializer(StrictModelSerializer):
+    creator = WorkspacePrimaryKeyField(Creator)
+    collaboration = WorkspacePrimaryKeyField(Collaboration, required=False, allow_null=True)
+    post = WorkspacePrimaryKeyField(ContentPost, required=False, allow_null=True)
+    source = serializers.ChoiceField(
+        choices=MetricSnapshot.Source.choices, default=MetricSnapshot.Source.API
+    )
+    currency = serializers.ChoiceField(
+        choices=MetricSnapshot._meta.get_field("currency").choices, required=False
+    )
+
+    class Meta:
+        model = MetricSnapshot
+        fields = (
+            "id", "creator", "collaboration", "post", "captured_at", "source", *VALUE_FIELDS,
+            "currency", "created_at",
+        )
+        read_only_fields = ("id", "created_at")
+        extra_kwargs = {"captured_at": {"required": False}}
+
+    def validate(self, attrs):
+        creator = attrs["creator"]
+        for name in ("collaboration", "post"):
+            related = attrs.get(name)
+            if related is not None and related.creator_id != creator.pk:
+                raise serializers.ValidationError({name: [_("It belongs to another creator.")]})
+        return attrs
+
+
+class BulkMetricSnapshotSerializer(StrictSerializer):
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        allow_empty=False,
+        help_text=_("Up to 5,000 snapshots, each shaped like a single create."),
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ("id", "username", "first_name", "last_name", "email")
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ("id", "user", "role", "created_at")
+
+
+class ActivityEventSerializer(serializers.ModelSerializer):
+    target_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActivityEvent
+        fields = ("id", "verb", "actor", "creator", "target_type", "target_id", "data",
+                  "created_at")
+
+    def get_target_type(self, obj) -> str | None:
+        return obj.target_type.model if obj.target_type_id else None
+
+
+class WorkspaceSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    default_currency = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    user = UserSummarySerializer()
+    workspace = WorkspaceSummarySerializer()
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+    token = serializers.CharField(allow_null=True, help_text=_("Prefix of the token in use."))
+
+
+MAX_ID = 2**63 - 1
+
+
+class BulkMetricItemSerializer(StrictModelSerializer):
+    """One item of a bulk request: ids are checked against the workspace in one batch."""
+
+    creator = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    collaboration = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True
+    )
+    post = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                    allow_null=True)
+    source = serializers.ChoiceField(
+        choices=MetricSnapshot.Source.choices, default=MetricSnapshot.Source.API
+    )
+    currency = serializers.ChoiceField(
+        choices=MetricSnapshot._meta.get_field("currency").choices, required=False
+    )
+
+    class Meta:
+        model = MetricSnapshot
+        fields = ("creator", "collaboration", "post", "captured_at", "source", *VALUE_FIELDS,
+                  "currency")
+        extra_kwargs = {"captured_at": {"required": False}}

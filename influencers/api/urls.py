@@ -1,0 +1,33 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from influencers.api import schema  # noqa: F401 - registers the OpenAPI auth extensions
+from influencers.api.views import records
+from influencers.api.views.creators import CreatorViewSet
+from influencers.api.views.imports import (
+    ImportJobDetailView,
+    ImportJobErrorsView,
+    ImportJobListCreateView,
+)
+from influencers.api.views.me import MeView
+
+router = SimpleRouter(trailing_slash=True)
+router.register("creators", CreatorViewSet, basename="creator")
+router.register("notes", records.NoteViewSet, basename="note")
+router.register("collaborations", records.CollaborationViewSet, basename="collaboration")
+router.register("content-posts", records.ContentPostViewSet, basename="contentpost")
+router.register("metric-snapshots", records.MetricSnapshotViewSet, basename="metricsnapshot")
+router.register("products", records.ProductViewSet, basename="product")
+router.register("campaigns", records.CampaignViewSet, basename="campaign")
+router.register("tags", records.TagViewSet, basename="tag")
+router.register("members", records.MemberViewSet, basename="member")
+router.register("activity", records.ActivityViewSet, basename="activity")
+
+app_name = "api"
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("imports/", ImportJobListCreateView.as_view(), name="import-list"),
+    path("imports/<int:pk>/", ImportJobDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/errors.csv", ImportJobErrorsView.as_view(), name="import-errors"),
+    *router.urls,
+]

@@ -1,0 +1,173 @@
+"""Export a creator queryset: one row per creator with their handles and primary contacts.
+
+Rows are read with a server-side cursor in chunks (`.iterator()`), the handles and contacts of
+each chunk in two more queries, and written out as they come: memory stays flat whatever the
+number of creators. CSV is UTF-8 with a BOM (Excel then shows Chinese correctly); XLSX is
+written by openpyxl's write-only mode to a temporary file.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from influencers.models import ContactMethod, Creator, PlatformAccount
+
+from .safety import neutralise
+
+CHUNK = 5000
+HANDLE_PLATFORMS = ("tiktok", "instagram", "youtube")
+
+# (header, how to read it from (creator values dict, handles, contacts))
+EXPORT_COLUMNS = (
+    ("id", _("ID")),
+    ("display_name", _("Creator name")),
+    ("tiktok", _("TikTok")),
+    ("instagram", _("Instagram")),
+    ("youtube", _("YouTube")),
+    ("email", _("Email")),
+    ("phone", _("Phone")),
+    ("status", _("Status")),
+    ("country", _("Country")),
+    ("language", _("Language")),
+    ("followers", _("Followers")),
+    ("engagement_rate", _("Engagement %")),
+    ("associates_tracking_id", _("Amazon tracking ID")),
+    ("attribution_tag", _("Attribution tag")),
+    ("tiktok_shop_status", _("TikTok Shop status")),
+    ("rollup_orders", _("Orders")),
+    ("rollup_gmv", _("GMV")),
+    ("last_contacted_at", _("Last contacted")),
+    ("remarks", _("Remarks")),
+)
+_CREATOR_FIELDS = (
+    "id",
+    "display_name",
+    "status",
+    "country",
+    "language",
+    "followers",
+    "engagement_rate",
+    "associates_tracking_id",
+    "attribution_tag",
+    "tiktok_shop_status",
+    "rollup_orders",
+    "rollup_gmv",
+    "last_contacted_at",
+    "remarks",
+)
+
+
+def _chunks(queryset) -> Iterator[list[dict]]:
+    chunk: list[dict] = []
+    values = queryset.order_by().values(*_CREATOR_FIELDS)
+    for row in values.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _rows(queryset) -> Iterator[list]:
+    # A second connection is not needed: the side queries run between fetches of the
+    # server-side cursor, which psycopg allows inside the iterator's transaction-less reads.
+    for chunk in _chunks(queryset):
+        ids = [row["id"] for row in chunk]
+        handles: dict[int, dict] = defaultdict(dict)
+        for creator_id, platform, handle in (
+            PlatformAccount.objects.filter(creator_id__in=ids, platform__in=HANDLE_PLATFORMS)
+            .order_by("creator_id", "pk")
+            .values_list("creator_id", "platform", "handle_normalised")
+        ):
+            handles[creator_id].setdefault(platform, handle)
+        contacts: dict[int, dict] = defaultdict(dict)
+        for creator_id, kind, value in (
+            ContactMethod.objects.filter(
+                creator_id__in=ids,
+                kind__in=[
+                    ContactMethod.Kind.EMAIL,
+                    ContactMethod.Kind.PHONE,
+                    ContactMethod.Kind.WHATSAPP,
+                ],
+            )
+            .order_by("creator_id", "-is_primary", "pk")
+            .values_list("creator_id", "kind", "value_normalised")
+        ):
+            key = "email" if kind == ContactMethod.Kind.EMAIL else "phone"
+            contacts[creator_id].setdefault(key, value)
+        for row in chunk:
+            pk = row["id"]
+            h, c = handles.get(pk, {}), contacts.get(pk, {})
+            last = row["last_contacted_at"]
+            yield [
+                pk,
+                row["display_name"],
+                h.get("tiktok", ""),
+                h.get("instagram", ""),
+                h.get("youtube", ""),
+                c.get("email", ""),
+                c.get("phone", ""),
+                row["status"],
+                row["country"],
+                row["language"],
+                row["followers"],
+                row["engagement_rate"],
+                row["associates_tracking_id"],
+                row["attribution_tag"],
+                row["tiktok_shop_status"],
+                row["rollup_orders"],
+                row["rollup_gmv"],
+                last.date().isoformat() if last else "",
+                row["remarks"],
+            ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def creators_csv_stream(queryset=None) -> Iterator[str]:
+    """CSV text pieces (first one starts with a BOM), a few hundred rows per piece."""
+    if queryset is None:
+        queryset = Creator.objects.all()
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([str(label) for _key, label in EXPORT_COLUMNS])
+    buffer: list[str] = []
+    for values in _rows(queryset):
+        buffer.append(writer.writerow([neutralise(v) for v in values]))
+        if len(buffer) >= 500:
+            yield "".join(buffer)
+            buffer = []
+    if buffer:
+        yield "".join(buffer)
+
+
+def creators_xlsx_file(queryset=None):
+    """Write the XLSX to a temporary file (write-only mode: rows are not kept in memory) and
+    return it open, positioned at the start; the caller streams and closes it."""
+    from openpyxl import Workbook
+
+    if queryset is None:
+        queryset = Creator.objects.all()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Creators")))
+    sheet.append([str(label) for _key, label in EXPORT_COLUMNS])
+    for values in _rows(queryset):
+        sheet.append(
+            [
+                float(v) if isinstance(v, Decimal) else v if isinstance(v, int) else neutralise(v)
+                for v in values
+            ]
+        )
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

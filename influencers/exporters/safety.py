@@ -1,0 +1,17 @@
+"""Spreadsheet formula injection: a cell starting with = + - @ (or a tab / carriage return)
+is run as a formula by Excel, LibreOffice and Google Sheets. Such cells are prefixed with a
+single quote, which spreadsheets show as text, unless the cell is a plain number (-12.5)."""
+
+import re
+
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(_TRIGGERS) and not _PLAIN_NUMBER_RE.fullmatch(text):
+        return "'" + text
+    return text

@@ -1,0 +1,72 @@
+"""Amazon Attribution performance reports: one row per day per ad group, matched to a creator
+by the Attribution tag recorded on the creator (never by name). Unmatched rows are skipped so
+that importing the report again after the tag is recorded picks them up."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from influencers.normalisers import NormaliseError
+
+from .base import (
+    BatchResult,
+    ImportContext,
+    Row,
+    creators_by_column,
+    date,
+    day_start,
+    now,
+    record_key,
+    snapshots_record,
+)
+from .reports import metric_values
+
+LABEL = _("Amazon Attribution report")
+KEY_FIELD = "attribution_tag"
+REQUIRED = ("attribution_tag",)
+NO_MATCH = _("no creator has this tag")
+
+
+def process(ctx: ImportContext, rows: list[Row]) -> BatchResult:
+    return process_report(ctx, rows, key_field=KEY_FIELD, kind="amazon_attribution")
+
+
+def process_report(ctx: ImportContext, rows: list[Row], *, key_field: str, kind: str):
+    result = BatchResult()
+    tags = {row.values.get(key_field, "").strip() for row in rows} - {""}
+    creators = creators_by_column(ctx, key_field, tags)
+    items, item_rows = [], []
+    for row in rows:
+        tag = row.values.get(key_field, "").strip()
+        if not tag:
+            result.skip(ctx, row, key_field, "", _("The row has no tag"))
+            continue
+        creator_id = creators.get(tag)
+        if creator_id is None:
+            result.skip(ctx, row, key_field, tag, NO_MATCH)
+            continue
+        values = metric_values(ctx, result, row)
+        captured_at = ctx.job.created_at or now()
+        day_text = row.values.get("date")
+        if day_text:
+            try:
+                captured_at = day_start(date(day_text))
+            except NormaliseError as exc:
+                result.warn(ctx, row, "date", day_text, exc.reason)
+        key = record_key(
+            kind,
+            tag,
+            captured_at.date() if day_text else "",
+            row.values.get("asin", ""),
+            row.values.get("ad_group", ""),
+            row.values.get("campaign", ""),
+            sorted((k, str(v)) for k, v in values.items()),
+        )
+        items.append({"key": key, "creator_id": creator_id, "captured_at": captured_at, **values})
+        item_rows.append(key)
+    recorded = snapshots_record(ctx, result, items)
+    seen: set[str] = set()
+    for key in item_rows:
+        result.outcome("updated" if key in recorded and key not in seen else "unchanged")
+        seen.add(key)
+    return result

@@ -1,0 +1,577 @@
+"""Creator sheets: a seller's own spreadsheet of creators, in English or Chinese.
+
+A row names a creator by its handles and emails. Within a batch, rows are matched to creators
+already in the pool by (platform, normalised handle), then email, then phone; rows of one file
+that name the same creator fold together. Writes are bulk (a handful of queries per batch, not
+per row). A bad optional cell is left out with a warning and its original text kept in the
+creator's remarks; a row fails only when it names no creator (no usable handle nor email).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from influencers.models import (
+    ActivityEvent,
+    ContactMethod,
+    Creator,
+    CreatorStatus,
+    ImportPolicy,
+    PlatformAccount,
+    Tag,
+)
+from influencers.normalisers import (
+    NormaliseError,
+    normalise_emails,
+    normalise_handle,
+    normalise_phone,
+    profile_url,
+)
+from influencers.services.creators import creators_reach_refresh
+
+from .base import (
+    BatchResult,
+    ImportContext,
+    Row,
+    count,
+    country,
+    date,
+    day_start,
+    fast_insert,
+    now,
+    percent,
+)
+
+LABEL = _("Creator sheet")
+HANDLE_FIELDS = ("tiktok", "instagram", "youtube", "x", "twitch")
+REQUIRED = (*HANDLE_FIELDS, "email")
+PHONE_KINDS = (ContactMethod.Kind.PHONE, ContactMethod.Kind.WHATSAPP)
+
+# Pipeline statuses as sellers write them, in English and Chinese (keys: see _status_key).
+# fmt: off
+STATUS_ALIASES = {
+    CreatorStatus.PROSPECT: ("prospect", "lead", "new", "to contact", "not contacted",
+                             "待联系", "未联系", "潜在", "待开发", "新达人"),
+    CreatorStatus.CONTACTED: ("contacted", "reached out", "outreach",
+                              "已联系", "已沟通", "已发邀约"),
+    CreatorStatus.NEGOTIATING: ("negotiating", "negotiation", "in negotiation", "洽谈中",
+                                "谈判中", "沟通中", "协商中"),
+    CreatorStatus.ACTIVE: ("active", "working", "partner", "合作中", "已合作", "活跃"),
+    CreatorStatus.PAUSED: ("paused", "on hold", "inactive", "暂停", "暂停合作", "搁置"),
+    CreatorStatus.DO_NOT_CONTACT: ("do not contact", "do-not-contact", "dnc", "blacklist",
+                                   "blocked", "勿联系", "不要联系", "黑名单", "拉黑"),
+}
+# fmt: on
+_KEY_RE = re.compile(r"[\W_]+")
+
+
+def _status_key(text: str) -> str:
+    return _KEY_RE.sub("", text.casefold())
+
+
+STATUS_INDEX = {
+    _status_key(alias): status
+    for status, aliases in STATUS_ALIASES.items()
+    for alias in (status, *aliases)
+}
+_FAST_HANDLE_RE = re.compile(r"@?[A-Za-z0-9_-]{1,100}")
+_HAS_ALNUM_RE = re.compile(r"[A-Za-z0-9]")
+_TAG_SPLIT_RE = re.compile(r"\s*[,;/|、，；]\s*")
+
+
+def handle_normalised(text: str, platform: str) -> str:
+    """normalise_handle, with a fast path for the common plain handle ("@name", "Name")."""
+    if platform != "youtube" and _FAST_HANDLE_RE.fullmatch(text) and _HAS_ALNUM_RE.search(text):
+        return text.removeprefix("@").lower()
+    return normalise_handle(text, platform)
+
+
+@dataclass
+class Parsed:
+    row: Row
+    name: str = ""
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # platform, raw, norm
+    followers: int | None = None
+    average_views: int | None = None
+    engagement: Decimal | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[tuple[str, str, str]] = field(default_factory=list)  # kind, raw, e164
+    others: list[tuple[str, str, str]] = field(default_factory=list)  # kind, raw, normalised
+    fields: dict = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+    # set by report kinds: followers come from a fresher source and replace what is stored
+    followers_authoritative: bool = False
+
+
+def _bad(ctx: ImportContext, result: BatchResult, parsed: Parsed, name: str, text, reason):
+    """A bad optional cell: leave it out, warn, keep the original text in the remarks."""
+    result.warn(ctx, parsed.row, name, text, reason)
+    parsed.remarks.append(f"{ctx.header(name)}: {text}")
+
+
+def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
+    v = row.values
+    p = Parsed(row=row)
+    p.name = v.get("display_name", "")[:200]
+    for platform in HANDLE_FIELDS:
+        text = v.get(platform)
+        if not text:
+            continue
+        try:
+            p.accounts.append((platform, text[:200], handle_normalised(text, platform)))
+        except NormaliseError as exc:
+            _bad(ctx, result, p, platform, text, exc.reason)
+    if text := v.get("followers"):
+        try:
+            p.followers = count(text)
+        except NormaliseError as exc:
+            _bad(ctx, result, p, "followers", text, exc.reason)
+    if text := v.get("average_views"):
+        try:
+            p.average_views = count(text)
+        except NormaliseError as exc:
+            _bad(ctx, result, p, "average_views", text, exc.reason)
+    if text := v.get("engagement_rate"):
+        try:
+            p.engagement = percent(text, decimal_comma=ctx.decimal_comma).quantize(Decimal("0.01"))
+        except NormaliseError as exc:
+            _bad(ctx, result, p, "engagement_rate", text, exc.reason)
+    if text := v.get("email"):
+        try:
+            p.emails = [e for e in normalise_emails(text) if len(e) <= 254]
+        except NormaliseError as exc:
+            _bad(ctx, result, p, "email", text, exc.reason)
+    if text := v.get("country"):
+        try:
+            p.fields["country"] = country(text)
+        except NormaliseError as exc:
+            _bad(ctx, result, p, "country", text, exc.reason)
+    region = p.fields.get("country")
+    for name in ("phone", "whatsapp"):
+        text = v.get(name)
+        if not text:
+            continue
+        lowered = text.lower()
+        kind = (
+            ContactMethod.Kind.WHATSAPP
+            if name == "whatsapp" or "wa.me" in lowered or "whatsapp" in lowered
+            else ContactMethod.Kind.PHONE
+        )
+        try:
+            p.phones.append((kind, text[:254], normalise_phone(text, default_region=region)))
+        except NormaliseError as exc:
+            _bad(ctx, result, p, name, text, exc.reason)
+    if text := v.get("wechat"):
+        p.others.append((ContactMethod.Kind.WECHAT, text[:254], text.lower()[:254]))
+    if text := v.get("language"):
+        p.fields["language"] = text.lower()[:16]
+    if text := v.get("status"):
+        status = STATUS_INDEX.get(_status_key(text))
+        if status is None:
+            _bad(ctx, result, p, "status", text, _("Not a known status"))
+        else:
+            p.fields["status"] = status
+    if text := v.get("category"):
+        for name in _TAG_SPLIT_RE.split(text):
+            name = name.strip()[:80]
+            if not name:
+                continue
+            if not any(ch.isalnum() for ch in name):
+                _bad(ctx, result, p, "category", name, _("Not a usable tag"))
+            elif name.casefold() not in {t.casefold() for t in p.tags}:
+                p.tags.append(name)
+    if text := v.get("last_contacted"):
+        try:
+            p.fields["last_contacted_at"] = day_start(date(text))
+        except NormaliseError as exc:
+            _bad(ctx, result, p, "last_contacted", text, exc.reason)
+    if text := v.get("associates_tracking_id"):
+        if len(text) > 64:
+            _bad(ctx, result, p, "associates_tracking_id", text, _("Too long for a tracking ID"))
+        else:
+            p.fields["associates_tracking_id"] = text
+    if text := v.get("attribution_tag"):
+        if len(text) > 128:
+            _bad(ctx, result, p, "attribution_tag", text, _("Too long for an Attribution tag"))
+        else:
+            p.fields["attribution_tag"] = text
+    if text := v.get("rate"):
+        p.remarks.append(f"{ctx.header('rate')}: {text}")
+    if text := v.get("notes"):
+        p.remarks.append(text)
+    return p
+
+
+@dataclass
+class Entity:
+    creator: Creator
+    in_db: bool
+    accounts: dict = field(default_factory=dict)  # (platform, norm.lower()) -> account
+    contacts: set = field(default_factory=set)  # (kind, value_normalised)
+    contact_kinds: set = field(default_factory=set)
+    tag_keys: set = field(default_factory=set)
+    dirty: set = field(default_factory=set)
+    new_accounts: list = field(default_factory=list)
+    changed_accounts: dict = field(default_factory=dict)
+    new_contacts: list = field(default_factory=list)
+    new_tags: list = field(default_factory=list)
+    changes: int = 0
+    created_by_row: bool = False
+    reach_changed: bool = False
+
+
+def _empty(name: str, value) -> bool:
+    if value in (None, ""):
+        return True
+    if name == "status":
+        return value == CreatorStatus.PROSPECT
+    if name == "tiktok_shop_status":
+        return value == "none"
+    return False
+
+
+class CreatorBatch:
+    """Resolve a batch of parsed rows to creators (existing or new), apply them, write."""
+
+    def __init__(self, ctx: ImportContext, result: BatchResult):
+        self.ctx = ctx
+        self.result = result
+        self.ws = ctx.workspace
+        self.overwrite = ctx.policy == ImportPolicy.OVERWRITE
+        self.skip_existing = ctx.policy == ImportPolicy.SKIP
+        self.entities: dict[object, Entity] = {}
+        self.keys: dict[tuple, object] = {}  # identity key -> entity ref
+        self.account_owner: dict[tuple, int] = {}  # (platform, handle) -> creator id in DB
+        self.event_data: dict[object, dict] = {}
+
+    # --- resolution ---------------------------------------------------------------------
+    @staticmethod
+    def _keys(p: Parsed):
+        for platform, _raw, norm in p.accounts:
+            yield ("a", platform, norm.lower())
+        for email in p.emails:
+            yield ("e", email)
+        for _kind, _raw, e164 in p.phones:
+            yield ("p", e164)
+
+    def _lookup_existing(self, parsed: list[Parsed]) -> None:
+        handles, emails, phones = set(), set(), set()
+        for p in parsed:
+            handles.update(norm for _pl, _raw, norm in p.accounts)
+            emails.update(p.emails)
+            phones.update(e164 for _k, _raw, e164 in p.phones)
+        if handles:
+            for platform, norm, creator_id in PlatformAccount.objects.filter(
+                workspace=self.ws, handle_normalised__in=list(handles)
+            ).values_list("platform", "handle_normalised", "creator_id"):
+                self.account_owner[(platform, norm.lower())] = creator_id
+                self.keys.setdefault(("a", platform, norm.lower()), creator_id)
+        contact_q = Q()
+        if emails:
+            contact_q |= Q(kind=ContactMethod.Kind.EMAIL, value_normalised__in=list(emails))
+        if phones:
+            contact_q |= Q(kind__in=PHONE_KINDS, value_normalised__in=list(phones))
+        if emails or phones:
+            rows = (
+                ContactMethod.objects.filter(contact_q, workspace=self.ws)
+                .order_by("creator_id")
+                .values_list("kind", "value_normalised", "creator_id")
+            )
+            for kind, value, creator_id in rows:
+                key = ("e", value) if kind == ContactMethod.Kind.EMAIL else ("p", value)
+                self.keys.setdefault(key, creator_id)
+
+    def resolve(self, parsed: list[Parsed]) -> list[object]:
+        self._lookup_existing(parsed)
+        refs = []
+        for index, p in enumerate(parsed):
+            ref = None
+            for key in self._keys(p):
+                ref = self.keys.get(key)
+                if ref is not None:
+                    break
+            if ref is None:
+                ref = ("new", index)
+            for key in self._keys(p):
+                self.keys.setdefault(key, ref)
+            refs.append(ref)
+        self._load([ref for ref in refs if isinstance(ref, int)])
+        return refs
+
+    def _load(self, creator_ids: list[int]) -> None:
+        ids = sorted(set(creator_ids))
+        if not ids:
+            return
+        for creator in (
+            Creator.objects.filter(pk__in=ids).order_by("pk").select_for_update(of=("self",))
+        ):
+            self.entities[creator.pk] = Entity(creator=creator, in_db=True)
+        for account in PlatformAccount.objects.filter(creator_id__in=ids):
+            entity = self.entities[account.creator_id]
+            entity.accounts[(account.platform, account.handle_normalised.lower())] = account
+        for creator_id, kind, value in ContactMethod.objects.filter(creator_id__in=ids).values_list(
+            "creator_id", "kind", "value_normalised"
+        ):
+            entity = self.entities[creator_id]
+            entity.contacts.add((kind, value))
+            entity.contact_kinds.add(kind)
+        through = Creator.tags.through
+        for creator_id, name in through.objects.filter(creator_id__in=ids).values_list(
+            "creator_id", "tag__name"
+        ):
+            self.entities[creator_id].tag_keys.add(name.casefold())
+
+    # --- applying a row ---------------------------------------------------------------------
+    def _set(self, entity: Entity, name: str, value, first: bool) -> None:
+        if value in (None, ""):
+            return
+        current = getattr(entity.creator, name)
+        if current == value:
+            return
+        if first or self.overwrite or _empty(name, current):
+            setattr(entity.creator, name, value)
+            entity.dirty.add(name)
+            entity.changes += 1
+
+    def _entity_for(self, ref, p: Parsed) -> tuple[Entity, bool]:
+        entity = self.entities.get(ref)
+        if entity is not None:
+            return entity, False
+        name = p.name or (p.accounts[0][2] if p.accounts else p.emails[0].split("@")[0])
+        creator = Creator(workspace=self.ws, display_name=name[:200])
+        entity = Entity(creator=creator, in_db=False, created_by_row=True)
+        self.entities[ref] = entity
+        return entity, True
+
+    def apply(self, ref, p: Parsed, extra_fields: dict | None = None) -> str:
+        """Apply one parsed row; returns its outcome."""
+        entity, first = self._entity_for(ref, p)
+        if not first and self.skip_existing:
+            return "skipped"
+        before = entity.changes
+        creator = entity.creator
+        if p.name and self.overwrite and not first:
+            self._set(entity, "display_name", p.name, first)
+        for name, value in {**p.fields, **(extra_fields or {})}.items():
+            self._set(entity, name, value, first)
+        primary = None
+        for platform, raw, norm in p.accounts:
+            key = (platform, norm.lower())
+            account = entity.accounts.get(key)
+            if account is None:
+                owner = self.keys.get(("a", platform, norm.lower()))
+                if owner is not None and owner != ref:
+                    self.result.warn(
+                        self.ctx,
+                        p.row,
+                        platform,
+                        raw,
+                        _(
+                            "This handle already belongs to another creator in the pool; it was "
+                            "left there (see merge suggestions)."
+                        ),
+                    )
+                    continue
+                account = PlatformAccount(
+                    workspace=self.ws,
+                    platform=platform,
+                    handle=raw.strip(),
+                    handle_normalised=norm,
+                    url=profile_url(platform, norm) if platform != "other" else "",
+                )
+                entity.accounts[key] = account
+                entity.new_accounts.append(account)
+                self.keys[("a", platform, norm.lower())] = ref
+                entity.changes += 1
+                entity.reach_changed = True
+            if primary is None:
+                primary = account
+        if primary is not None:
+            for name, value in (
+                ("followers", p.followers),
+                ("average_views", p.average_views),
+                ("engagement_rate", p.engagement),
+            ):
+                if value is None:
+                    continue
+                current = getattr(primary, name)
+                if current == value:
+                    continue
+                if (
+                    current is None
+                    or self.overwrite
+                    or (p.followers_authoritative and name == "followers")
+                ):
+                    setattr(primary, name, value)
+                    entity.changes += 1
+                    entity.reach_changed = True
+                    if primary.pk is not None:
+                        entity.changed_accounts[primary.pk] = primary
+        contacts = [(ContactMethod.Kind.EMAIL, e, e) for e in p.emails] + p.phones + p.others
+        for kind, raw, normalised in contacts:
+            if (kind, normalised) in entity.contacts:
+                continue
+            entity.contacts.add((kind, normalised))
+            entity.new_contacts.append(
+                ContactMethod(
+                    workspace=self.ws,
+                    kind=kind,
+                    value=normalised if kind == ContactMethod.Kind.EMAIL else raw.strip(),
+                    value_normalised=normalised,
+                    is_primary=kind not in entity.contact_kinds,
+                )
+            )
+            entity.contact_kinds.add(kind)
+            entity.changes += 1
+        for name in p.tags:
+            if name.casefold() not in entity.tag_keys:
+                entity.tag_keys.add(name.casefold())
+                entity.new_tags.append(name)
+                entity.changes += 1
+        for line in p.remarks:
+            if line not in creator.remarks:
+                creator.remarks = f"{creator.remarks}\n{line}" if creator.remarks else line
+                entity.dirty.add("remarks")
+                entity.changes += 1
+        if first:
+            return "created"
+        return "updated" if entity.changes > before else "unchanged"
+
+    # --- writing ----------------------------------------------------------------------------
+    def write(self, event_data: dict | None = None) -> dict[object, int]:
+        """Write everything the batch changed. Returns entity ref -> creator id."""
+        stamp = now()
+        new = [e for e in self.entities.values() if not e.in_db]
+        for entity in new:
+            best = max(
+                entity.accounts.values(),
+                key=lambda a: (a.followers is not None, a.followers or 0),
+                default=None,
+            )
+            if best is not None:
+                entity.creator.followers = best.followers or 0
+                entity.creator.engagement_rate = best.engagement_rate or Decimal("0")
+        fast_insert(Creator, [e.creator for e in new], need_ids=True)
+        changed = [e for e in self.entities.values() if e.in_db and e.changes]
+        fields = set().union(*(e.dirty for e in changed)) if changed else set()
+        for entity in changed:
+            entity.creator.updated_at = stamp
+        if changed:
+            Creator.objects.bulk_update(
+                [e.creator for e in changed], sorted(fields | {"updated_at"}), batch_size=2000
+            )
+        accounts, contacts, account_updates = [], [], []
+        for entity in self.entities.values():
+            for account in entity.new_accounts:
+                account.creator_id = entity.creator.pk
+                accounts.append(account)
+            for contact in entity.new_contacts:
+                contact.creator_id = entity.creator.pk
+                contacts.append(contact)
+            for account in entity.changed_accounts.values():
+                account.updated_at = stamp
+                account_updates.append(account)
+        fast_insert(PlatformAccount, accounts)
+        fast_insert(ContactMethod, contacts)
+        if account_updates:
+            PlatformAccount.objects.bulk_update(
+                account_updates,
+                ["followers", "average_views", "engagement_rate", "updated_at"],
+                batch_size=2000,
+            )
+        creators_reach_refresh(creator_ids=[e.creator.pk for e in changed if e.reach_changed])
+        self._write_tags()
+        events = []
+        for entity in self.entities.values():
+            if not entity.in_db:
+                verb, data = ActivityEvent.Verb.CREATOR_IMPORTED, {"created": True}
+            elif entity.changes:
+                verb, data = ActivityEvent.Verb.CREATOR_IMPORTED, {"fields": sorted(entity.dirty)}
+            else:
+                continue
+            events.append(
+                ActivityEvent(
+                    workspace=self.ws,
+                    verb=verb,
+                    actor=self.ctx.actor,
+                    creator_id=entity.creator.pk,
+                    data={**data, "import_job": self.ctx.job.pk, **(event_data or {})},
+                )
+            )
+        fast_insert(ActivityEvent, events)
+        return {ref: e.creator.pk for ref, e in self.entities.items()}
+
+    def _write_tags(self) -> None:
+        wanted: dict[str, str] = {}
+        for entity in self.entities.values():
+            for name in entity.new_tags:
+                wanted.setdefault(name.casefold(), name)
+        if not wanted:
+            return
+
+        def existing():
+            return dict(
+                Tag.objects.filter(workspace=self.ws)
+                .annotate(key=Lower("name"))
+                .filter(key__in=[k.lower() for k in wanted])
+                .values_list("key", "pk")
+            )
+
+        found = existing()
+        missing = [name for key, name in wanted.items() if key.lower() not in found]
+        if missing:
+            Tag.objects.bulk_create(
+                [Tag(workspace=self.ws, name=name) for name in missing], ignore_conflicts=True
+            )
+            found = existing()
+        through = Creator.tags.through
+        links = [
+            through(creator_id=entity.creator.pk, tag_id=found[name.casefold().lower()])
+            for entity in self.entities.values()
+            for name in entity.new_tags
+            if name.casefold().lower() in found
+        ]
+        # New links only (tag_keys held every existing one): COPY is safe here.
+        fast_insert(through, links)
+
+
+def process(ctx: ImportContext, rows: list[Row]) -> BatchResult:
+    result = BatchResult()
+    parsed: list[Parsed] = []
+    for row in rows:
+        p = parse_row(ctx, result, row)
+        if not p.accounts and not p.emails:
+            result.fail(
+                ctx,
+                row,
+                "display_name",
+                p.name or "",
+                _("The row names no creator: it has no usable handle and no usable email."),
+            )
+            continue
+        parsed.append(p)
+    if not parsed:
+        return result
+    batch = CreatorBatch(ctx, result)
+    refs = batch.resolve(parsed)
+    for ref, p in zip(refs, parsed, strict=True):
+        outcome = batch.apply(ref, p)
+        if outcome == "skipped":
+            result.skip(
+                ctx,
+                p.row,
+                "",
+                "",
+                _("This creator is already in the pool (policy: skip existing creators)."),
+            )
+        else:
+            result.outcome(outcome)
+    batch.write()
+    return result

@@ -1,0 +1,184 @@
+"""Merge duplicate creators into one survivor without losing any row."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from influencers.models import (
+    ActivityEvent,
+    Collaboration,
+    ContactMethod,
+    ContentPost,
+    Creator,
+    CreatorMerge,
+    CreatorStatus,
+    MetricSnapshot,
+    Note,
+    PlatformAccount,
+)
+from influencers.services.creators import creators_reach_refresh
+from influencers.services.events import event_record
+
+# Fields the survivor takes from a merged creator when its own is empty.
+_FILL_FIELDS = (
+    "country",
+    "language",
+    "amazon_storefront_url",
+    "associates_tracking_id",
+    "attribution_tag",
+    "owner_id",
+    "rating",
+    "last_contacted_at",
+)
+
+
+def _merge_accounts(survivor: Creator, other: Creator, moved: Counter) -> None:
+    mine = {
+        (a.platform, a.handle_normalised.lower()): a
+        for a in PlatformAccount.objects.filter(creator=survivor)
+    }
+    for account in PlatformAccount.objects.filter(creator=other).order_by("pk"):
+        key = (account.platform, account.handle_normalised.lower())
+        kept = mine.get(key)
+        if kept is None:
+            account.creator = survivor
+            account.save(update_fields=["creator", "updated_at"])
+            mine[key] = account
+            moved["accounts"] += 1
+            continue
+        # The same handle on both (only possible across workspaces' history or platform
+        # "other"): keep the survivor's row and fold the numbers in (largest reach wins).
+        changed = []
+        for name in ("followers", "average_views", "engagement_rate", "last_synced_at"):
+            theirs, ours = getattr(account, name), getattr(kept, name)
+            if theirs is not None and (
+                ours is None or (name != "engagement_rate" and theirs > ours)
+            ):
+                setattr(kept, name, theirs)
+                changed.append(name)
+        if changed:
+            kept.save(update_fields=[*changed, "updated_at"])
+        account.delete()
+        moved["accounts_folded"] += 1
+
+
+def _merge_contacts(survivor: Creator, other: Creator, moved: Counter) -> None:
+    mine = set(
+        ContactMethod.objects.filter(creator=survivor).values_list("kind", "value_normalised")
+    )
+    primary_kinds = set(
+        ContactMethod.objects.filter(creator=survivor, is_primary=True).values_list(
+            "kind", flat=True
+        )
+    )
+    for contact in ContactMethod.objects.filter(creator=other).order_by("pk"):
+        if (contact.kind, contact.value_normalised) in mine:
+            contact.delete()
+            moved["contacts_folded"] += 1
+            continue
+        contact.creator = survivor
+        if contact.is_primary and contact.kind in primary_kinds:
+            contact.is_primary = False
+        if contact.is_primary:
+            primary_kinds.add(contact.kind)
+        contact.save(update_fields=["creator", "is_primary", "updated_at"])
+        mine.add((contact.kind, contact.value_normalised))
+        moved["contacts"] += 1
+
+
+@transaction.atomic
+def creators_merge(*, survivor: Creator, others, actor=None) -> CreatorMerge:
+    """Fold `others` into `survivor`: accounts, contacts, collaborations, posts, notes, metric
+    snapshots, activity events and tags move; empty fields are filled from the others;
+    remarks are concatenated; the others are deleted; the merge is recorded. One transaction,
+    creators locked in id order."""
+    others = [o for o in others if o.pk != survivor.pk]
+    if not others:
+        raise ValidationError(_("Choose at least one other creator to merge."))
+    if any(o.workspace_id != survivor.workspace_id for o in others):
+        raise ValidationError(_("Creators of different workspaces cannot be merged."))
+    ids = sorted({survivor.pk, *(o.pk for o in others)})
+    locked = {
+        c.pk: c for c in Creator.objects.filter(pk__in=ids).order_by("pk").select_for_update()
+    }
+    if len(locked) != len(ids):
+        raise ValidationError(_("One of these creators no longer exists."))
+    survivor = locked[survivor.pk]
+    others = [locked[o.pk] for o in others]
+    moved: Counter = Counter()
+    changed = set()
+    snapshot = []
+    for other in others:
+        snapshot.append(
+            {
+                "id": other.pk,
+                "display_name": other.display_name,
+                "status": other.status,
+                "country": other.country,
+                "remarks": other.remarks,
+            }
+        )
+        _merge_accounts(survivor, other, moved)
+        _merge_contacts(survivor, other, moved)
+        other_ids = [other.pk]
+        moved["collaborations"] += Collaboration.objects.filter(creator_id__in=other_ids).update(
+            creator=survivor
+        )
+        moved["posts"] += ContentPost.objects.filter(creator_id__in=other_ids).update(
+            creator=survivor
+        )
+        moved["notes"] += Note.objects.filter(creator_id__in=other_ids).update(creator=survivor)
+        # Append-only rows: re-pointing the owner is not an edit of the reading itself.
+        moved["metric_snapshots"] += MetricSnapshot.objects.filter(creator_id__in=other_ids).update(
+            creator=survivor
+        )
+        moved["events"] += ActivityEvent.objects.filter(creator_id__in=other_ids).update(
+            creator=survivor
+        )
+        survivor.tags.add(*other.tags.all())
+        for name in _FILL_FIELDS:
+            if getattr(survivor, name) in (None, "") and getattr(other, name) not in (None, ""):
+                setattr(survivor, name, getattr(other, name))
+                changed.add(name)
+        if survivor.status == CreatorStatus.PROSPECT and other.status != CreatorStatus.PROSPECT:
+            survivor.status = other.status
+            changed.add("status")
+        if other.status == CreatorStatus.DO_NOT_CONTACT:
+            # Never lose a do-not-contact: the merged person asked not to be contacted.
+            survivor.status = CreatorStatus.DO_NOT_CONTACT
+            changed.add("status")
+        if other.remarks and other.remarks not in survivor.remarks:
+            survivor.remarks = "\n".join(filter(None, [survivor.remarks, other.remarks]))
+            changed.add("remarks")
+        # Consent stays the survivor's own: it is a deliberate, per-person choice.
+    if changed:
+        survivor.save(update_fields=[*sorted(changed), "updated_at"])
+    Creator.objects.filter(pk__in=[o.pk for o in others]).delete()
+    creators_reach_refresh(creator_ids=[survivor.pk])
+    merge = CreatorMerge.objects.create(
+        workspace=survivor.workspace,
+        survivor=survivor,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        merged=snapshot,
+        moved=dict(moved),
+    )
+    event_record(
+        workspace=survivor.workspace,
+        verb=ActivityEvent.Verb.CREATORS_MERGED,
+        actor=actor,
+        creator=survivor,
+        target=merge,
+        data={"merged": [s["id"] for s in snapshot], "moved": dict(moved)},
+    )
+
+    def enqueue():
+        from influencers.tasks import recompute_creator_rollups
+
+        recompute_creator_rollups.delay([survivor.pk])
+
+    transaction.on_commit(enqueue)
+    return merge

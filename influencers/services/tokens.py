@@ -1,0 +1,57 @@
+"""API tokens: create (the secret is returned once and never stored), revoke, touch."""
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from influencers.models import ApiToken, Membership, Workspace, hash_token_secret
+from influencers.models.tokens import TOKEN_PREFIX_LENGTH
+
+TOKEN_SCHEME = "ipm_"
+# last_used_at is written at most this often per token, so busy scripts do not turn every
+# read into a write.
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+def api_token_create(*, user, workspace: Workspace, name: str = "") -> tuple[ApiToken, str]:
+    """Create a token for `user` in `workspace`; returns (token, raw secret to show once)."""
+    if not user.is_superuser and not Membership.objects.filter(
+        user=user, workspace=workspace
+    ).exists():
+        raise ValidationError({"user": [_("The user is not a member of this workspace.")]})
+    raw = TOKEN_SCHEME + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        workspace=workspace,
+        name=name.strip(),
+        prefix=raw[:TOKEN_PREFIX_LENGTH],
+        key_hash=hash_token_secret(raw),
+    )
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token
+
+
+def api_token_touch(*, token: ApiToken, now=None) -> bool:
+    """Record use, at most once per TOUCH_INTERVAL: one conditional UPDATE, or nothing at all
+    when the loaded value is recent enough."""
+    now = now or timezone.now()
+    threshold = now - TOUCH_INTERVAL
+    if token.last_used_at is not None and token.last_used_at >= threshold:
+        return False
+    updated = ApiToken.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=threshold), pk=token.pk
+    ).update(last_used_at=now)
+    token.last_used_at = now
+    return bool(updated)

@@ -1,0 +1,3 @@
+from .workspace_switch import workspace_switch
+
+__all__ = ["workspace_switch"]

@@ -1,0 +1,205 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from influencers.api.serializers.creators import CreatorSerializer
+from influencers.models import Creator
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/creators/"
+
+
+def _create(api, **extra):
+    body = {
+        "display_name": "Lena Park",
+        "country": "United States",
+        "tags": ["beauty", "skincare"],
+        "accounts": [
+            {"platform": "tiktok", "handle": "@Lena.Park", "followers": 125000,
+             "engagement_rate": "6.10"},
+            {"platform": "instagram", "handle": "lenapark", "followers": 9000},
+        ],
+        "contacts": [{"kind": "email", "value": "Lena@Example.com", "is_primary": True},
+                     {"kind": "phone", "value": "+1 415 555 0100"}],
+        **extra,
+    }
+    response = api.post(URL, body, format="json")
+    assert response.status_code == 201, response.json()
+    return response
+
+
+def test_create_with_nested_accounts_contacts_tags_and_reach(api):
+    body = _create(api).json()
+    assert body["country"] == "US"
+    assert {a["handle_normalised"] for a in body["accounts"]} == {"lena.park", "lenapark"}
+    assert body["followers"] == 125000 and body["engagement_rate"] == "6.10"
+    assert sorted(body["tags"]) == ["beauty", "skincare"]
+    assert {c["value"] for c in body["contacts"]} == {"Lena@Example.com", "+1 415 555 0100"}
+    assert set(body["rollups"]) == {"collaborations", "posts", "views", "orders", "gmv", "cost",
+                                    "roi", "updated_at"}
+
+
+def test_output_keys_match_the_documented_serializer(api):
+    body = _create(api).json()
+    assert set(body) == set(CreatorSerializer().fields)
+    listed = api.get(URL).json()["results"][0]
+    assert listed == body
+
+
+def test_viewer_masks_phone(api, api_as):
+    pk = _create(api).json()["id"]
+    contacts = api_as("viewer").get(f"{URL}{pk}/").json()["contacts"]
+    values = {c["kind"]: c["value"] for c in contacts}
+    assert values["email"] == "L***@Example.com"
+    assert values["phone"].startswith("+1") and values["phone"].endswith("0100")
+    assert "555" not in values["phone"]
+
+
+def test_nested_errors_are_dotted_fields(api):
+    response = api.post(URL, {"display_name": "X", "accounts": [
+        {"platform": "tiktok", "handle": "ok"}, {"platform": "tiktok", "handle": "no way!!"}]},
+        format="json")
+    assert response.status_code == 400
+    assert "accounts.1.handle" in response.json()["errors"]
+
+
+def test_patch_upserts_accounts_and_updates_reach_and_etag(api):
+    created = _create(api)
+    pk, etag = created.json()["id"], created["ETag"]
+    response = api.patch(f"{URL}{pk}/", {"accounts": [
+        {"platform": "tiktok", "handle": "lena.park", "followers": 2_000_000}]}, format="json")
+    assert response.status_code == 200
+    assert response.json()["followers"] == 2_000_000
+    assert len(response.json()["accounts"]) == 2
+    assert response["ETag"] != etag
+
+
+def test_stale_if_match_answers_412_and_changes_nothing(api):
+    created = _create(api)
+    pk, etag = created.json()["id"], created["ETag"]
+    assert api.get(f"{URL}{pk}/")["ETag"] == etag
+    ok = api.patch(f"{URL}{pk}/", {"remarks": "first"}, format="json", HTTP_IF_MATCH=etag)
+    assert ok.status_code == 200
+    stale = api.patch(f"{URL}{pk}/", {"remarks": "second"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale.json()["status"] == 412
+    assert Creator.objects.get(pk=pk).remarks == "first"
+    assert api.delete(f"{URL}{pk}/", HTTP_IF_MATCH=etag).status_code == 412
+    assert api.patch(f"{URL}{pk}/", {"remarks": "third"}, format="json",
+                     HTTP_IF_MATCH=ok["ETag"]).status_code == 200
+
+
+def test_put_requires_the_full_resource(api):
+    pk = _create(api).json()["id"]
+    response = api.put(f"{URL}{pk}/", {"remarks": "x"}, format="json")
+    assert response.status_code == 400 and "display_name" in response.json()["errors"]
+    assert api.put(f"{URL}{pk}/", {"display_name": "New"}, format="json").status_code == 200
+
+
+@pytest.fixture
+def pool(workspace, api):
+    now = timezone.now()
+    a = f.CreatorFactory(workspace=workspace, display_name="Alpha", status="active",
+                         country="US", language="en", followers=500_000,
+                         engagement_rate=Decimal("3.00"), rollup_gmv=Decimal("900"),
+                         last_contacted_at=now - dt.timedelta(days=3), owner=api.user)
+    f.PlatformAccountFactory(creator=a, handle="@alpha.cooks", handle_normalised="alpha.cooks")
+    f.ContactMethodFactory(creator=a, value="alpha@example.com")
+    a.tags.add(f.TagFactory(workspace=workspace, name="Food"))
+    b = f.CreatorFactory(workspace=workspace, display_name="Bravo", status="prospect",
+                         country="DE", language="de", followers=20_000,
+                         engagement_rate=Decimal("8.50"), rollup_gmv=Decimal("50"))
+    f.PlatformAccountFactory(creator=b, platform="instagram", handle="@bravo",
+                             handle_normalised="bravo")
+    f.ContactMethodFactory(creator=b, kind="phone", value="+4915112345678",
+                           value_normalised="+4915112345678")
+    c = f.CreatorFactory(workspace=workspace, display_name="Charlie", status="active",
+                         country="US", followers=0)
+    return a, b, c
+
+
+def _names(api, **params):
+    response = api.get(URL, params)
+    assert response.status_code == 200, response.json()
+    return [r["display_name"] for r in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"status": "active"}, {"Alpha", "Charlie"}),
+        ({"country": "de"}, {"Bravo"}),
+        ({"language": "en"}, {"Alpha", "Charlie"}),
+        ({"platform": "instagram"}, {"Bravo"}),
+        ({"tag": "food"}, {"Alpha"}),
+        ({"followers_min": 100000}, {"Alpha"}),
+        ({"followers_max": 30000}, {"Bravo", "Charlie"}),
+        ({"engagement_min": 5}, {"Bravo"}),
+        ({"has_email": "true"}, {"Alpha"}),
+        ({"has_phone": "true"}, {"Bravo"}),
+        ({"has_email": "false"}, {"Bravo", "Charlie"}),
+        ({"search": "alp"}, {"Alpha"}),
+        ({"search": "@bra"}, {"Bravo"}),
+        ({"search": "ALPHA@example.com"}, {"Alpha"}),
+        ({"search": "zzz"}, set()),
+        ({"status": "active", "country": "US"}, {"Alpha", "Charlie"}),
+    ],
+)
+def test_filters(pool, api, params, expected):
+    assert set(_names(api, **params)) == expected
+
+
+def test_owner_and_date_filters(pool, api):
+    assert _names(api, owner=api.user.pk) == ["Alpha"]
+    before = (timezone.now() - dt.timedelta(days=1)).isoformat()
+    assert _names(api, last_contacted_before=before) == ["Alpha"]
+    assert _names(api, last_contacted_after=before) == []
+    future = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    assert _names(api, created_since=future) == []
+    assert len(_names(api, updated_since="2000-01-01T00:00:00Z")) == 3
+
+
+@pytest.mark.parametrize(
+    "ordering,expected",
+    [
+        ("-followers", ["Alpha", "Bravo", "Charlie"]),
+        ("followers", ["Charlie", "Bravo", "Alpha"]),
+        ("-engagement", ["Bravo", "Alpha", "Charlie"]),
+        ("-gmv", ["Alpha", "Bravo", "Charlie"]),
+        ("-last_contact", ["Alpha", "Charlie", "Bravo"][:1]),
+        ("-created", ["Charlie", "Bravo", "Alpha"]),
+    ],
+)
+def test_orderings(pool, api, ordering, expected):
+    assert _names(api, ordering=ordering)[: len(expected)] == expected
+
+
+def test_unknown_ordering_is_400(api):
+    response = api.get(URL, {"ordering": "password"})
+    assert response.status_code == 400 and "ordering" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("ordering", ["-followers", "followers", "-created", "-last_contact",
+                                      "last_contact", "-gmv"])
+def test_cursor_paging_visits_every_creator_once(workspace, api, ordering):
+    for i in range(23):
+        f.CreatorFactory(workspace=workspace, followers=(i % 5) * 1000,
+                         last_contacted_at=timezone.now() if i % 3 else None)
+    seen = []
+    url, params = URL, {"page_size": 5, "ordering": ordering}
+    while url:
+        body = api.get(url, params).json()
+        seen += [r["id"] for r in body["results"]]
+        url, params = body["next"], None
+    assert len(seen) == 23 and len(set(seen)) == 23
+
+
+def test_page_size_is_capped_and_validated(workspace, api):
+    assert api.get(URL, {"page_size": 1000}).status_code == 200
+    assert api.get(URL, {"page_size": 0}).status_code == 400
+    assert api.get(URL, {"page_size": "x"}).status_code == 400
+    assert api.get(URL, {"cursor": "garbage!"}).status_code == 400

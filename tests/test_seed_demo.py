@@ -1,0 +1,305 @@
+import re
+import time
+from collections import defaultdict
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.models import Max
+
+from influencers.demo import builder
+from influencers.demo.data import BASE_DATE
+from influencers.models import (
+    ActivityEvent,
+    Collaboration,
+    CollaborationStatus,
+    CollaborationType,
+    ContactMethod,
+    ContentPost,
+    Creator,
+    CreatorStatus,
+    Membership,
+    MetricSnapshot,
+    Note,
+    PlatformAccount,
+    Product,
+    Workspace,
+)
+from influencers.normalisers import normalise_email, normalise_handle
+
+pytestmark = pytest.mark.django_db
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def run(command, *args, **kwargs) -> str:
+    out = StringIO()
+    call_command(command, *args, stdout=out, stderr=StringIO(), **kwargs)
+    return out.getvalue()
+
+
+def all_counts() -> dict[str, int]:
+    """Rows in every table of the project (auth, history tables and all)."""
+    tables = set(connection.introspection.table_names())
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.db_table in tables
+    }
+
+
+@pytest.fixture
+def seeded():
+    started = time.perf_counter()
+    output = run("seed_demo")
+    elapsed = time.perf_counter() - started
+    return Workspace.objects.get(slug="demo"), elapsed, output
+
+
+def test_seed_demo_builds_a_large_varied_pool_quickly(seeded):
+    demo, elapsed, output = seeded
+    assert elapsed < 30, f"seeding took {elapsed:.1f} s"
+    assert "Seeded Demo Brand (demo)" in output
+    assert "Seeded Second Brand (second-brand)" in output
+    second = Workspace.objects.get(slug="second-brand")
+    creators = Creator.objects.filter(workspace=demo)
+    assert creators.count() >= 300
+    assert Creator.objects.filter(workspace=second).count() == 20
+
+    assert set(creators.values_list("status", flat=True)) == set(CreatorStatus.values)
+    countries = set(creators.values_list("country", flat=True))
+    assert {"US", "GB", "DE", "CA", "MX", "JP", "ES", "FR", "AU"} <= countries
+    assert {"en", "es", "zh"} <= set(creators.values_list("language", flat=True))
+    platforms = set(
+        PlatformAccount.objects.filter(workspace=demo).values_list("platform", flat=True)
+    )
+    assert {"tiktok", "instagram", "youtube", "x", "twitch", "amazon"} <= platforms
+    assert creators.exclude(associates_tracking_id="").exists()
+    assert creators.exclude(attribution_tag="").exists()
+    assert creators.filter(consent_amazon_links=True).exists()
+    assert not creators.filter(status="do_not_contact", consent_to_contact=True).exists()
+    assert len(set(creators.values_list("tiktok_shop_status", flat=True))) == 4
+    assert any(CJK.search(name) for name in demo_tag_names(demo))
+
+    collaborations = Collaboration.objects.filter(workspace=demo)
+    assert set(collaborations.values_list("kind", flat=True)) == set(CollaborationType.values)
+    assert set(collaborations.values_list("status", flat=True)) == set(CollaborationStatus.values)
+    shipped = collaborations.filter(sample_shipped_on__isnull=False)
+    assert shipped.exists()
+    assert not shipped.filter(sample_carrier="").exists()
+    assert not shipped.filter(sample_tracking_number="").exists()
+    assert not shipped.filter(sample_quantity=0).exists()
+    assert collaborations.filter(fee__gt=0).exists()
+    assert collaborations.filter(commission_rate__gt=0).exists()
+    assert collaborations.exclude(promo_code="").exists()
+    assert collaborations.filter(post_by__isnull=False).exists()
+    assert ContentPost.objects.filter(workspace=demo).count() > 100
+
+    assert all(
+        re.fullmatch(r"[A-Z0-9]{10}", asin)
+        for asin in Product.objects.filter(workspace=demo).values_list("asin", flat=True)
+    )
+    assert (
+        ActivityEvent.objects.filter(
+            workspace=demo, verb=ActivityEvent.Verb.CREATOR_CREATED
+        ).count()
+        == creators.count()
+    )
+
+
+def demo_tag_names(workspace):
+    return list(
+        Creator.tags.through.objects.filter(creator__workspace=workspace).values_list(
+            "tag__name", flat=True
+        )
+    )
+
+
+def test_seeded_notes_are_bilingual_and_drive_last_contact(seeded):
+    demo, _, _ = seeded
+    notes = Note.objects.filter(workspace=demo)
+    bodies = list(notes.values_list("body", flat=True))
+    assert any(CJK.search(body) for body in bodies), "no Chinese note"
+    assert any(re.search(r"\b(the|and|with)\b", body) for body in bodies), "no English note"
+    assert set(notes.values_list("kind", flat=True)) == set(Note.Kind.values)
+    performance = notes.filter(kind=Note.Kind.PERFORMANCE, rating_content__isnull=False)
+    assert performance.exists()
+    ratings = set(performance.values_list("rating_content", flat=True))
+    assert ratings <= {1, 2, 3, 4, 5} and len(ratings) >= 3
+    today = BASE_DATE
+    assert notes.filter(follow_up_on__lte=today).exists()  # due
+    assert notes.filter(follow_up_on__gt=today).exists()  # coming up
+
+    last_contact = dict(
+        notes.filter(kind__in=Note.CONTACT_KINDS)
+        .values("creator_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("creator_id", "last")
+    )
+    for creator_id, stored in Creator.objects.filter(workspace=demo).values_list(
+        "id", "last_contacted_at"
+    ):
+        assert stored == last_contact.get(creator_id)
+
+
+def test_seeded_contacts_and_handles_are_normalised(seeded):
+    demo, _, _ = seeded
+    for platform, handle, normalised in PlatformAccount.objects.filter(workspace=demo).values_list(
+        "platform", "handle", "handle_normalised"
+    ):
+        assert normalised == normalise_handle(handle, platform)
+    contacts = ContactMethod.objects.filter(workspace=demo)
+    kinds = set(contacts.values_list("kind", flat=True))
+    assert {"email", "phone", "whatsapp", "wechat", "agent"} <= kinds
+    for value, normalised in contacts.filter(kind="email").values_list("value", "value_normalised"):
+        assert normalised == normalise_email(value)
+    for normalised in contacts.filter(kind__in=["phone", "whatsapp"]).values_list(
+        "value_normalised", flat=True
+    ):
+        assert re.fullmatch(r"\+[1-9]\d{6,14}", normalised)
+    assert contacts.filter(is_primary=True).exists()
+    assert contacts.filter(consent=True).exists()
+
+
+def test_seeded_snapshots_are_cumulative_and_roll_ups_are_filled(seeded):
+    demo, _, _ = seeded
+    snapshots = MetricSnapshot.objects.filter(workspace=demo)
+    assert set(snapshots.values_list("source", flat=True)) == set(MetricSnapshot.Source.values)
+    series = defaultdict(list)
+    for row in snapshots.order_by("captured_at", "id").values(
+        "post_id", "collaboration_id", "creator_id", "views", "orders", "sales"
+    ):
+        series[(row["creator_id"], row["post_id"], row["collaboration_id"])].append(row)
+    assert sum(1 for readings in series.values() if len(readings) >= 3) > 50
+    for readings in series.values():
+        for field in ("views", "orders", "sales"):
+            values = [r[field] for r in readings if r[field] is not None]
+            assert values == sorted(values), f"{field} went down: {values}"
+
+    creators = Creator.objects.filter(workspace=demo)
+    assert creators.filter(rollup_gmv__gt=0).exists()
+    assert creators.filter(rollup_views__gt=0).exists()
+    assert not creators.filter(rollups_updated_at__isnull=True).exists()
+    for creator in creators.filter(rollup_collaborations__gt=0)[:20]:
+        assert creator.rollup_collaborations == creator.collaborations.count()
+        assert creator.rollup_posts == creator.posts.count()
+
+
+def test_seed_demo_twice_changes_nothing(seeded):
+    demo, _, _ = seeded
+    before = all_counts()
+    stamps = sorted(Creator.objects.values_list("updated_at", flat=True))
+    output = run("seed_demo")
+    assert "already seeded" in output
+    assert all_counts() == before
+    assert sorted(Creator.objects.values_list("updated_at", flat=True)) == stamps
+
+
+def test_seed_demo_is_deterministic():
+    def seed_fresh():
+        """Seed, read back, and roll everything back: the next run starts from scratch."""
+        with transaction.atomic():
+            digests = {r.slug: r.digest for r in builder.seed_demo()}
+            names = sorted(
+                Creator.objects.values_list("display_name", "accounts__handle_normalised")
+            )
+            transaction.set_rollback(True)
+        assert not Creator.objects.exists()
+        return digests, names
+
+    first, second = seed_fresh(), seed_fresh()
+    assert second == first
+    assert set(first[0]) == {"demo", "second-brand"}
+    assert all(len(digest) == 64 for digest in first[0].values())
+
+
+def test_a_failing_seed_leaves_nothing_behind(monkeypatch):
+    def boom(**kwargs):
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(builder, "creator_rollups_store", boom)
+    with pytest.raises(RuntimeError):
+        builder.seed_demo()
+    assert not Workspace.objects.exists()
+    assert not Creator.objects.exists()
+    assert not MetricSnapshot.objects.exists()
+
+
+def test_a_small_pool_still_shows_every_status_and_kind():
+    builder.seed_demo(slug="mini", creators=25)
+    mini = Workspace.objects.get(slug="mini")
+    creators = Creator.objects.filter(workspace=mini)
+    assert creators.count() == 25
+    assert set(creators.values_list("status", flat=True)) == set(CreatorStatus.values)
+    collaborations = Collaboration.objects.filter(workspace=mini)
+    assert set(collaborations.values_list("kind", flat=True)) == set(CollaborationType.values)
+    assert set(collaborations.values_list("status", flat=True)) == set(CollaborationStatus.values)
+
+
+def test_the_same_creator_in_two_workspaces_is_two_separate_records():
+    builder.seed_demo()
+    accounts = PlatformAccount.objects.filter(platform="tiktok", handle_normalised="lilyhomefinds")
+    assert sorted(accounts.values_list("workspace__slug", flat=True)) == ["demo", "second-brand"]
+    first, second = (a.creator for a in accounts)
+    assert first.pk != second.pk
+    assert first.workspace_id != second.workspace_id
+
+
+def test_ensure_local_admin_creates_the_logins_once(settings):
+    settings.DEBUG = True
+    output = run("ensure_local_admin")
+    assert "Login: admin / admin" in output
+    assert "Login: member / member" in output
+    users = get_user_model().objects
+    admin, member = users.get(username="admin"), users.get(username="member")
+    assert admin.is_superuser and admin.is_staff and admin.check_password("admin")
+    assert member.is_staff and not member.is_superuser and member.check_password("member")
+    roles = set(Membership.objects.values_list("user__username", "workspace__slug", "role"))
+    assert roles == {
+        ("admin", "demo", "owner"),
+        ("admin", "second-brand", "owner"),
+        ("member", "demo", "member"),
+    }
+    before = all_counts()
+    run("ensure_local_admin")
+    assert all_counts() == before
+
+
+def test_logins_first_then_seed_fills_the_same_workspaces(settings):
+    settings.DEBUG = True
+    run("ensure_local_admin")
+    run("seed_demo")
+    demo = Workspace.objects.get(slug="demo")
+    assert Workspace.objects.count() == 2
+    assert Creator.objects.filter(workspace=demo).count() == 320
+    assert Membership.objects.get(workspace=demo, user__username="admin").role == "owner"
+    before = all_counts()
+    run("ensure_local_admin")
+    run("seed_demo")
+    assert all_counts() == before
+
+
+def test_ensure_local_admin_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        run("ensure_local_admin")
+    assert not get_user_model().objects.filter(username="admin").exists()
+    assert "Login: admin / admin" in run("ensure_local_admin", "--force")
+
+
+def test_ensure_local_admin_keeps_a_changed_password_unless_asked(settings):
+    settings.DEBUG = True
+    run("ensure_local_admin")
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("s3cret-pass")
+    admin.save()
+    run("ensure_local_admin")
+    admin.refresh_from_db()
+    assert admin.check_password("s3cret-pass")
+    run("ensure_local_admin", "--reset-passwords")
+    admin.refresh_from_db()
+    assert admin.check_password("admin")
