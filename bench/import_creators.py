@@ -317,33 +317,34 @@ def child_copy(path: str, rows: int) -> dict:
         "attribution_tag",
         "remarks",
     )
-    defaults = (
-        "language",
-        "languages",
-        "consent_to_contact",
-        "consent_amazon_links",
-        "amazon_storefront_url",
-        "tiktok_shop_status",
-        "rollup_collaborations",
-        "rollup_posts",
-        "rollup_views",
-        "rollup_orders",
-        "rollup_gmv",
-        "rollup_cost",
-        "followers",
-        "engagement_rate",
-        "created_at",
-        "updated_at",
-    )
+    # Every other column gets its model default (read from the model, so new columns work).
+    import datetime as dt
+    import json as jsonlib
+
+    from django.db import models as dj
+
+    from influencers.models import Creator
+
+    now = dt.datetime.now(dt.UTC)
+    extra_columns, extra_values = [], []
+    for f in Creator._meta.concrete_fields:
+        if f.primary_key or f.column in columns:
+            continue
+        if isinstance(f, dj.DateTimeField) and (f.auto_now or f.auto_now_add):
+            value = now
+        else:
+            value = f.get_default()
+            if isinstance(f, dj.JSONField):
+                value = jsonlib.dumps(value)
+        extra_columns.append(f.column)
+        extra_values.append(value)
+    extra = tuple(extra_values)
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        raw = cursor.cursor
-        sql = f"COPY influencers_creator ({', '.join(columns + defaults)}) FROM STDIN"
-        with raw.copy(sql) as copy:
+        sql = f"COPY influencers_creator ({', '.join((*columns, *extra_columns))}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
             for row in cleaned:
-                copy.write_row(
-                    row + ("", "[]", False, False, "", "none", 0, 0, 0, 0, 0, 0, 0, 0, "now", "now")
-                )
+                copy.write_row(row + extra)
     elapsed = time.perf_counter() - start
     return {"seconds": elapsed, "rows_per_s": rows / elapsed}
 
@@ -400,11 +401,12 @@ def run_child(name: str, *args) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     output = subprocess.run(
         [sys.executable, __file__, "--child", name, *map(str, args)],
-        check=True,
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
+    if output.returncode:
+        raise SystemExit(f"step {name} failed:\n{output.stderr[-3000:]}")
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     figures = json.loads(output.stdout.strip().splitlines()[-1])
     # ru_maxrss of children is the max over all children so far: report it only if it grew.

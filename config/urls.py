@@ -4,12 +4,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from influencers.views import workspace_switch
+from influencers.views.answers import invitation_answer_view
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("workspace/switch/", workspace_switch, name="workspace-switch"),
     path("admin/", admin.site.urls),
+    # Public: a creator answers a switch-over invitation (signed, expiring link; no login).
+    path("answer/<str:token>/", invitation_answer_view, name="switchover-answer"),
     path("api/", include("config.api_router")),
 ]
 

@@ -6,3 +6,8 @@ class InfluencersConfig(AppConfig):
     name = "influencers"
     verbose_name = _("Influencer pool")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from influencers.services.readiness import connect_signals
+
+        connect_signals()

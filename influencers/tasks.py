@@ -50,3 +50,8 @@ def import_jobs_requeue_stalled() -> list[int]:
     from influencers.services.imports import import_jobs_requeue_stalled as requeue
 
     return requeue()
+
+
+# The switch-over's tasks live in their own module; importing it here registers them with
+# Celery's autodiscovery (which only imports `<app>.tasks`).
+from influencers import tasks_switchover  # noqa: E402,F401

@@ -21,7 +21,14 @@ def build_world(workspace, suffix=""):
     event = ActivityEvent.objects.create(workspace=workspace, verb="note.added", creator=creator)
     member = workspace.memberships.first()
     return SimpleNamespace(
-        creator=creator, tag=tag, product=product, campaign=campaign,
-        collaboration=collaboration, post=post, note=note, snapshot=snapshot, event=event,
+        creator=creator,
+        tag=tag,
+        product=product,
+        campaign=campaign,
+        collaboration=collaboration,
+        post=post,
+        note=note,
+        snapshot=snapshot,
+        event=event,
         member=member,
     )

@@ -114,8 +114,16 @@ def test_create_api_token_command_prints_a_working_token_stored_hashed(workspace
     user = UserFactory(username="cli")
     MembershipFactory(user=user, workspace=workspace, role="viewer")
     out, err = io.StringIO(), io.StringIO()
-    call_command("create_api_token", "cli", "--workspace", workspace.slug, "--name", "BI",
-                 stdout=out, stderr=err)
+    call_command(
+        "create_api_token",
+        "cli",
+        "--workspace",
+        workspace.slug,
+        "--name",
+        "BI",
+        stdout=out,
+        stderr=err,
+    )
     raw = out.getvalue().strip()
     token = ApiToken.objects.get(user=user)
     assert token.name == "BI" and token.key_hash == hash_token_secret(raw)
@@ -129,8 +137,14 @@ def test_create_api_token_refuses_a_non_member(workspace):
 
     UserFactory(username="stranger")
     with pytest.raises(CommandError):
-        call_command("create_api_token", "stranger", "--workspace", workspace.slug,
-                     stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "create_api_token",
+            "stranger",
+            "--workspace",
+            workspace.slug,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
 
 
 def test_token_service_refuses_non_members(workspace):

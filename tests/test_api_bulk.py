@@ -8,11 +8,18 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/metric-snapshots/bulk/"
 
 
-def test_bulk_creates_all_and_refreshes_rollups(api, workspace,
-                                                django_capture_on_commit_callbacks):
+def test_bulk_creates_all_and_refreshes_rollups(api, workspace, django_capture_on_commit_callbacks):
     creators = [CreatorFactory(workspace=workspace) for _ in range(3)]
-    items = [{"creator": c.pk, "views": 100 * i, "orders": i, "sales": "10.00",
-              "captured_at": "2026-06-01T10:00:00Z"} for i, c in enumerate(creators, 1)]
+    items = [
+        {
+            "creator": c.pk,
+            "views": 100 * i,
+            "orders": i,
+            "sales": "10.00",
+            "captured_at": "2026-06-01T10:00:00Z",
+        }
+        for i, c in enumerate(creators, 1)
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(URL, {"items": items}, format="json")
     assert response.status_code == 201, response.json()
@@ -26,8 +33,10 @@ def test_one_bad_item_saves_nothing_and_names_the_item(api, workspace):
     creator = CreatorFactory(workspace=workspace)
     other = CollaborationFactory(creator=CreatorFactory(workspace=workspace))
     items = [{"creator": creator.pk, "views": 1}] * 3
-    items += [{"creator": creator.pk, "views": -5}, {"creator": creator.pk,
-                                                     "collaboration": other.pk}]
+    items += [
+        {"creator": creator.pk, "views": -5},
+        {"creator": creator.pk, "collaboration": other.pk},
+    ]
     response = api.post(URL, {"items": items}, format="json")
     assert response.status_code == 400
     errors = response.json()["errors"]
@@ -58,7 +67,8 @@ def test_5000_items_go_in_one_request(api, workspace, django_assert_max_num_quer
     assert MetricSnapshot.objects.count() == 5000
 
 
-@pytest.mark.parametrize("body", [{}, {"items": []}, {"items": "x"}, {"items": [1, 2]},
-                                  {"items": [{}]}, []])
+@pytest.mark.parametrize(
+    "body", [{}, {"items": []}, {"items": "x"}, {"items": [1, 2]}, {"items": [{}]}, []]
+)
 def test_bulk_shape_errors_are_400(api, body):
     assert api.post(URL, body, format="json").status_code == 400

@@ -19,12 +19,18 @@ def _create(api, **extra):
         "country": "United States",
         "tags": ["beauty", "skincare"],
         "accounts": [
-            {"platform": "tiktok", "handle": "@Lena.Park", "followers": 125000,
-             "engagement_rate": "6.10"},
+            {
+                "platform": "tiktok",
+                "handle": "@Lena.Park",
+                "followers": 125000,
+                "engagement_rate": "6.10",
+            },
             {"platform": "instagram", "handle": "lenapark", "followers": 9000},
         ],
-        "contacts": [{"kind": "email", "value": "Lena@Example.com", "is_primary": True},
-                     {"kind": "phone", "value": "+1 415 555 0100"}],
+        "contacts": [
+            {"kind": "email", "value": "Lena@Example.com", "is_primary": True},
+            {"kind": "phone", "value": "+1 415 555 0100"},
+        ],
         **extra,
     }
     response = api.post(URL, body, format="json")
@@ -39,8 +45,16 @@ def test_create_with_nested_accounts_contacts_tags_and_reach(api):
     assert body["followers"] == 125000 and body["engagement_rate"] == "6.10"
     assert sorted(body["tags"]) == ["beauty", "skincare"]
     assert {c["value"] for c in body["contacts"]} == {"Lena@Example.com", "+1 415 555 0100"}
-    assert set(body["rollups"]) == {"collaborations", "posts", "views", "orders", "gmv", "cost",
-                                    "roi", "updated_at"}
+    assert set(body["rollups"]) == {
+        "collaborations",
+        "posts",
+        "views",
+        "orders",
+        "gmv",
+        "cost",
+        "roi",
+        "updated_at",
+    }
 
 
 def test_output_keys_match_the_documented_serializer(api):
@@ -60,9 +74,17 @@ def test_viewer_masks_phone(api, api_as):
 
 
 def test_nested_errors_are_dotted_fields(api):
-    response = api.post(URL, {"display_name": "X", "accounts": [
-        {"platform": "tiktok", "handle": "ok"}, {"platform": "tiktok", "handle": "no way!!"}]},
-        format="json")
+    response = api.post(
+        URL,
+        {
+            "display_name": "X",
+            "accounts": [
+                {"platform": "tiktok", "handle": "ok"},
+                {"platform": "tiktok", "handle": "no way!!"},
+            ],
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "accounts.1.handle" in response.json()["errors"]
 
@@ -70,8 +92,11 @@ def test_nested_errors_are_dotted_fields(api):
 def test_patch_upserts_accounts_and_updates_reach_and_etag(api):
     created = _create(api)
     pk, etag = created.json()["id"], created["ETag"]
-    response = api.patch(f"{URL}{pk}/", {"accounts": [
-        {"platform": "tiktok", "handle": "lena.park", "followers": 2_000_000}]}, format="json")
+    response = api.patch(
+        f"{URL}{pk}/",
+        {"accounts": [{"platform": "tiktok", "handle": "lena.park", "followers": 2_000_000}]},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["followers"] == 2_000_000
     assert len(response.json()["accounts"]) == 2
@@ -89,8 +114,12 @@ def test_stale_if_match_answers_412_and_changes_nothing(api):
     assert stale.json()["status"] == 412
     assert Creator.objects.get(pk=pk).remarks == "first"
     assert api.delete(f"{URL}{pk}/", HTTP_IF_MATCH=etag).status_code == 412
-    assert api.patch(f"{URL}{pk}/", {"remarks": "third"}, format="json",
-                     HTTP_IF_MATCH=ok["ETag"]).status_code == 200
+    assert (
+        api.patch(
+            f"{URL}{pk}/", {"remarks": "third"}, format="json", HTTP_IF_MATCH=ok["ETag"]
+        ).status_code
+        == 200
+    )
 
 
 def test_put_requires_the_full_resource(api):
@@ -103,22 +132,40 @@ def test_put_requires_the_full_resource(api):
 @pytest.fixture
 def pool(workspace, api):
     now = timezone.now()
-    a = f.CreatorFactory(workspace=workspace, display_name="Alpha", status="active",
-                         country="US", language="en", followers=500_000,
-                         engagement_rate=Decimal("3.00"), rollup_gmv=Decimal("900"),
-                         last_contacted_at=now - dt.timedelta(days=3), owner=api.user)
+    a = f.CreatorFactory(
+        workspace=workspace,
+        display_name="Alpha",
+        status="active",
+        country="US",
+        language="en",
+        followers=500_000,
+        engagement_rate=Decimal("3.00"),
+        rollup_gmv=Decimal("900"),
+        last_contacted_at=now - dt.timedelta(days=3),
+        owner=api.user,
+    )
     f.PlatformAccountFactory(creator=a, handle="@alpha.cooks", handle_normalised="alpha.cooks")
     f.ContactMethodFactory(creator=a, value="alpha@example.com")
     a.tags.add(f.TagFactory(workspace=workspace, name="Food"))
-    b = f.CreatorFactory(workspace=workspace, display_name="Bravo", status="prospect",
-                         country="DE", language="de", followers=20_000,
-                         engagement_rate=Decimal("8.50"), rollup_gmv=Decimal("50"))
-    f.PlatformAccountFactory(creator=b, platform="instagram", handle="@bravo",
-                             handle_normalised="bravo")
-    f.ContactMethodFactory(creator=b, kind="phone", value="+4915112345678",
-                           value_normalised="+4915112345678")
-    c = f.CreatorFactory(workspace=workspace, display_name="Charlie", status="active",
-                         country="US", followers=0)
+    b = f.CreatorFactory(
+        workspace=workspace,
+        display_name="Bravo",
+        status="prospect",
+        country="DE",
+        language="de",
+        followers=20_000,
+        engagement_rate=Decimal("8.50"),
+        rollup_gmv=Decimal("50"),
+    )
+    f.PlatformAccountFactory(
+        creator=b, platform="instagram", handle="@bravo", handle_normalised="bravo"
+    )
+    f.ContactMethodFactory(
+        creator=b, kind="phone", value="+4915112345678", value_normalised="+4915112345678"
+    )
+    c = f.CreatorFactory(
+        workspace=workspace, display_name="Charlie", status="active", country="US", followers=0
+    )
     return a, b, c
 
 
@@ -183,12 +230,16 @@ def test_unknown_ordering_is_400(api):
     assert response.status_code == 400 and "ordering" in response.json()["errors"]
 
 
-@pytest.mark.parametrize("ordering", ["-followers", "followers", "-created", "-last_contact",
-                                      "last_contact", "-gmv"])
+@pytest.mark.parametrize(
+    "ordering", ["-followers", "followers", "-created", "-last_contact", "last_contact", "-gmv"]
+)
 def test_cursor_paging_visits_every_creator_once(workspace, api, ordering):
     for i in range(23):
-        f.CreatorFactory(workspace=workspace, followers=(i % 5) * 1000,
-                         last_contacted_at=timezone.now() if i % 3 else None)
+        f.CreatorFactory(
+            workspace=workspace,
+            followers=(i % 5) * 1000,
+            last_contacted_at=timezone.now() if i % 3 else None,
+        )
     seen = []
     url, params = URL, {"page_size": 5, "ordering": ordering}
     while url:

@@ -41,7 +41,7 @@ RAW_BODIES = [
     b'{"display_name": "x", "accounts": [{"platform": "tiktok"}]}',
     b'{"display_name": "x", "accounts": [{"platform": "mars", "handle": "a"}]}',
     b'{"display_name": "x", "accounts": [{"platform": "tiktok", "handle": "a", "followers": '
-    b'99999999999999999999999}]}',
+    b"99999999999999999999999}]}",
     b'{"display_name": "x", "contacts": [{"kind": "email", "value": "nope"}]}',
     b'{"display_name": "x", "languages": ["\\u0000"]}',
     b'{"display_name": "x", "owner": 99999999999999999999999}',
@@ -54,20 +54,21 @@ RAW_BODIES = [
 
 @pytest.mark.parametrize("body", RAW_BODIES, ids=range(len(RAW_BODIES)))
 def test_bad_creator_bodies_are_400(api, body):
-    response = api.client.generic("POST", "/api/v1/creators/", body,
-                                  content_type="application/json")
+    response = api.client.generic(
+        "POST", "/api/v1/creators/", body, content_type="application/json"
+    )
     _problem(response, 400)
 
 
 def test_unknown_fields_are_named(api):
-    body = _problem(api.post("/api/v1/tags/", {"name": "x", "colour": "red"}, format="json"),
-                    400)
+    body = _problem(api.post("/api/v1/tags/", {"name": "x", "colour": "red"}, format="json"), 400)
     assert body["errors"] == {"colour": ["Unknown field."]}
 
 
 def test_wrong_content_type_is_415(api):
-    response = api.client.generic("POST", "/api/v1/tags/", "name=x",
-                                  content_type="application/x-www-form-urlencoded")
+    response = api.client.generic(
+        "POST", "/api/v1/tags/", "name=x", content_type="application/x-www-form-urlencoded"
+    )
     _problem(response, 415)
 
 
@@ -78,8 +79,9 @@ def test_unknown_endpoint_is_problem_404(api):
 
 
 def test_method_not_allowed_is_405(api):
-    _problem(api.client.generic("PUT", "/api/v1/creators/", b"{}",
-                                content_type="application/json"), 405)
+    _problem(
+        api.client.generic("PUT", "/api/v1/creators/", b"{}", content_type="application/json"), 405
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,12 +109,31 @@ def test_bad_query_parameters_are_400(api, query):
     _problem(api.get("/api/v1/creators/", query), 400)
 
 
-@pytest.mark.parametrize("resource", ["notes", "collaborations", "content-posts",
-                                      "metric-snapshots", "products", "campaigns", "tags"])
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "notes",
+        "collaborations",
+        "content-posts",
+        "metric-snapshots",
+        "products",
+        "campaigns",
+        "tags",
+    ],
+)
 @pytest.mark.parametrize(
     "body",
-    [{}, {"creator": "x"}, {"creator": -1}, {"creator": 10**30}, {"creator": True},
-     {"creator": [1]}, {"name": "\x00"}, {"asin": "\x00\x00"}, {"url": "javascript:x"}],
+    [
+        {},
+        {"creator": "x"},
+        {"creator": -1},
+        {"creator": 10**30},
+        {"creator": True},
+        {"creator": [1]},
+        {"name": "\x00"},
+        {"asin": "\x00\x00"},
+        {"url": "javascript:x"},
+    ],
 )
 def test_bad_bodies_on_other_resources_are_400(api, resource, body):
     _problem(api.post(f"/api/v1/{resource}/", body, format="json"), 400)
@@ -122,8 +143,14 @@ def test_model_rules_become_field_errors(workspace, api):
     f.ProductFactory(workspace=workspace, asin="B000000001")
     body = _problem(api.post("/api/v1/products/", {"asin": "b000000001"}, format="json"), 400)
     assert body["errors"]
-    body = _problem(api.post("/api/v1/campaigns/", {
-        "name": "x", "starts_on": "2026-02-01", "ends_on": "2026-01-01"}, format="json"), 400)
+    body = _problem(
+        api.post(
+            "/api/v1/campaigns/",
+            {"name": "x", "starts_on": "2026-02-01", "ends_on": "2026-01-01"},
+            format="json",
+        ),
+        400,
+    )
     assert body["errors"]
 
 
@@ -138,5 +165,6 @@ def test_invalid_collaboration_move_is_400(workspace, api):
 def test_too_large_body_is_413(api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     payload = json.dumps({"name": "x" * 2000})
-    _problem(api.client.generic("POST", "/api/v1/tags/", payload,
-                                content_type="application/json"), 413)
+    _problem(
+        api.client.generic("POST", "/api/v1/tags/", payload, content_type="application/json"), 413
+    )

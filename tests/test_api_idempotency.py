@@ -6,10 +6,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_replay_returns_the_first_response_and_creates_once(api, workspace):
-    first = api.post("/api/v1/tags/", {"name": "pets"}, format="json",
-                     HTTP_IDEMPOTENCY_KEY="k-1")
-    again = api.post("/api/v1/tags/", {"name": "pets"}, format="json",
-                     HTTP_IDEMPOTENCY_KEY="k-1")
+    first = api.post("/api/v1/tags/", {"name": "pets"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = api.post("/api/v1/tags/", {"name": "pets"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
     assert again["Idempotent-Replayed"] == "true"
@@ -18,16 +16,16 @@ def test_replay_returns_the_first_response_and_creates_once(api, workspace):
 
 def test_same_key_different_body_is_422(api):
     api.post("/api/v1/tags/", {"name": "a"}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
-    response = api.post("/api/v1/tags/", {"name": "b"}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="k-2")
+    response = api.post("/api/v1/tags/", {"name": "b"}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
     assert response.status_code == 422
     assert response.json()["status"] == 422
 
 
 def test_keys_are_per_caller(api, api_as, workspace):
     api.post("/api/v1/tags/", {"name": "a"}, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
-    other = api_as("member").post("/api/v1/tags/", {"name": "b"}, format="json",
-                                  HTTP_IDEMPOTENCY_KEY="k-3")
+    other = api_as("member").post(
+        "/api/v1/tags/", {"name": "b"}, format="json", HTTP_IDEMPOTENCY_KEY="k-3"
+    )
     assert other.status_code == 201
     assert Tag.objects.filter(workspace=workspace).count() == 2
 
@@ -43,17 +41,20 @@ def test_bulk_replay_creates_once(api, workspace):
 
     creator = CreatorFactory(workspace=workspace)
     body = {"items": [{"creator": creator.pk, "views": i} for i in range(3)]}
-    first = api.post("/api/v1/metric-snapshots/bulk/", body, format="json",
-                     HTTP_IDEMPOTENCY_KEY="bulk-1")
-    again = api.post("/api/v1/metric-snapshots/bulk/", body, format="json",
-                     HTTP_IDEMPOTENCY_KEY="bulk-1")
+    first = api.post(
+        "/api/v1/metric-snapshots/bulk/", body, format="json", HTTP_IDEMPOTENCY_KEY="bulk-1"
+    )
+    again = api.post(
+        "/api/v1/metric-snapshots/bulk/", body, format="json", HTTP_IDEMPOTENCY_KEY="bulk-1"
+    )
     assert first.json() == again.json()
     assert creator.metric_snapshots.count() == 3
 
 
 def test_an_invalid_key_is_400(api):
-    response = api.post("/api/v1/tags/", {"name": "a"}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="x" * 300)
+    response = api.post(
+        "/api/v1/tags/", {"name": "a"}, format="json", HTTP_IDEMPOTENCY_KEY="x" * 300
+    )
     assert response.status_code == 400
 
 
@@ -76,8 +77,13 @@ def test_a_key_in_flight_is_409(api, workspace):
     Req.auth = api.user.api_tokens.get()
     pending = idempotency.begin(Req)
     try:
-        response = api.client.generic("POST", "/api/v1/tags/", b'{"name": "a"}',
-                                      content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-4")
+        response = api.client.generic(
+            "POST",
+            "/api/v1/tags/",
+            b'{"name": "a"}',
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="k-4",
+        )
         assert response.status_code == 409
     finally:
         cache.delete(pending["cache_key"])

@@ -13,13 +13,22 @@ RANK = {r: i for i, r in enumerate(ROLES)}
 def bodies(w):
     """A valid create body per resource (w: the caller's world)."""
     return {
-        "creators": {"display_name": "New One", "accounts": [
-            {"platform": "tiktok", "handle": "@brand.new"}]},
+        "creators": {
+            "display_name": "New One",
+            "accounts": [{"platform": "tiktok", "handle": "@brand.new"}],
+        },
         "notes": {"creator": w.creator.pk, "kind": "email", "body": "hi"},
-        "collaborations": {"creator": w.creator.pk, "kind": "gifted_sample",
-                           "products": [w.product.pk], "campaign": w.campaign.pk},
-        "content-posts": {"creator": w.creator.pk, "platform": "tiktok",
-                          "url": "https://www.tiktok.com/@x/video/1"},
+        "collaborations": {
+            "creator": w.creator.pk,
+            "kind": "gifted_sample",
+            "products": [w.product.pk],
+            "campaign": w.campaign.pk,
+        },
+        "content-posts": {
+            "creator": w.creator.pk,
+            "platform": "tiktok",
+            "url": "https://www.tiktok.com/@x/video/1",
+        },
         "metric-snapshots": {"creator": w.creator.pk, "views": 10},
         "products": {"asin": "B0NEWNEW01", "title": "Mug"},
         "campaigns": {"name": "Prime Day"},
@@ -41,22 +50,32 @@ def patches():
 
 def detail_ids(w):
     return {
-        "creators": w.creator.pk, "notes": w.note.pk, "collaborations": w.collaboration.pk,
-        "content-posts": w.post.pk, "metric-snapshots": w.snapshot.pk,
-        "products": w.product.pk, "campaigns": w.campaign.pk, "tags": w.tag.pk,
-        "members": w.member.pk, "activity": w.event.pk,
+        "creators": w.creator.pk,
+        "notes": w.note.pk,
+        "collaborations": w.collaboration.pk,
+        "content-posts": w.post.pk,
+        "metric-snapshots": w.snapshot.pk,
+        "products": w.product.pk,
+        "campaigns": w.campaign.pk,
+        "tags": w.tag.pk,
+        "members": w.member.pk,
+        "activity": w.event.pk,
     }
 
 
-CRUD = ("creators", "notes", "collaborations", "content-posts", "products", "campaigns",
-        "tags")
+CRUD = ("creators", "notes", "collaborations", "content-posts", "products", "campaigns", "tags")
 READ_ONLY = ("members", "activity")
 ALL = (*CRUD, "metric-snapshots", *READ_ONLY)
 
 
 def expected(role, verb):
-    need = {"get": "viewer", "post": "member", "patch": "member", "put": "member",
-            "delete": "manager"}[verb]
+    need = {
+        "get": "viewer",
+        "post": "member",
+        "patch": "member",
+        "put": "member",
+        "delete": "manager",
+    }[verb]
     return RANK[role] >= RANK[need]
 
 
@@ -159,11 +178,21 @@ def test_another_workspaces_record_is_404_and_untouched(resource, verb, two_worl
         assert response.json()["status"] == 404
     else:
         assert response.status_code in (404, 405)
-    record = getattr(theirs, {"creators": "creator", "notes": "note",
-                              "collaborations": "collaboration", "content-posts": "post",
-                              "metric-snapshots": "snapshot", "products": "product",
-                              "campaigns": "campaign", "tags": "tag", "members": "member",
-                              "activity": "event"}[resource])
+    record = getattr(
+        theirs,
+        {
+            "creators": "creator",
+            "notes": "note",
+            "collaborations": "collaboration",
+            "content-posts": "post",
+            "metric-snapshots": "snapshot",
+            "products": "product",
+            "campaigns": "campaign",
+            "tags": "tag",
+            "members": "member",
+            "activity": "event",
+        }[resource],
+    )
     before = type(record).objects.filter(pk=record.pk).values().first()
     assert before is not None  # not deleted
     if hasattr(record, "updated_at"):
@@ -194,9 +223,13 @@ def test_advance_of_another_workspaces_collaboration_is_404(two_worlds, api):
 def test_writes_cannot_attach_another_workspaces_records(resource, field, two_worlds, api):
     mine, theirs = two_worlds
     body = bodies(mine)[resource]
-    foreign = {"creator": theirs.creator.pk, "campaign": theirs.campaign.pk,
-               "products": [theirs.product.pk], "collaboration": theirs.collaboration.pk,
-               "post": theirs.post.pk}[field]
+    foreign = {
+        "creator": theirs.creator.pk,
+        "campaign": theirs.campaign.pk,
+        "products": [theirs.product.pk],
+        "collaboration": theirs.collaboration.pk,
+        "post": theirs.post.pk,
+    }[field]
     body[field] = foreign
     response = api.post(f"/api/v1/{resource}/", body, format="json")
     assert response.status_code == 400
@@ -213,8 +246,9 @@ def test_bulk_cannot_attach_another_workspaces_creator(two_worlds, api):
 
 def test_creator_tags_by_name_stay_in_the_workspace(two_worlds, api):
     mine, theirs = two_worlds
-    response = api.post("/api/v1/creators/", {"display_name": "T", "tags": [theirs.tag.name]},
-                        format="json")
+    response = api.post(
+        "/api/v1/creators/", {"display_name": "T", "tags": [theirs.tag.name]}, format="json"
+    )
     assert response.status_code == 201
     from influencers.models import Creator
 
@@ -223,9 +257,9 @@ def test_creator_tags_by_name_stay_in_the_workspace(two_worlds, api):
     assert created.tags.get().pk != theirs.tag.pk
 
 
-def test_creator_owner_must_be_a_member_of_the_workspace(two_worlds, api, api_as,
-                                                         other_workspace):
+def test_creator_owner_must_be_a_member_of_the_workspace(two_worlds, api, api_as, other_workspace):
     outsider = api_as("owner", other_workspace).user
-    response = api.patch(f"/api/v1/creators/{two_worlds[0].creator.pk}/",
-                         {"owner": outsider.pk}, format="json")
+    response = api.patch(
+        f"/api/v1/creators/{two_worlds[0].creator.pk}/", {"owner": outsider.pk}, format="json"
+    )
     assert response.status_code == 400 and "owner" in response.json()["errors"]

@@ -25,14 +25,25 @@ def _fill(workspace, n, owner):
         post = f.ContentPostFactory(creator=creator, collaboration=collaboration)
         f.NoteFactory(creator=creator)
         f.MetricSnapshotFactory(creator=creator, collaboration=collaboration, post=post)
-        ActivityEvent.objects.create(workspace=workspace, verb="note.added", creator=creator,
-                                     actor=owner)
+        ActivityEvent.objects.create(
+            workspace=workspace, verb="note.added", creator=creator, actor=owner
+        )
         if i < n - 1:
             f.MembershipFactory(workspace=workspace, role="member")
 
 
-LISTS = ("creators", "notes", "collaborations", "content-posts", "metric-snapshots",
-         "products", "campaigns", "tags", "members", "activity")
+LISTS = (
+    "creators",
+    "notes",
+    "collaborations",
+    "content-posts",
+    "metric-snapshots",
+    "products",
+    "campaigns",
+    "tags",
+    "members",
+    "activity",
+)
 
 
 def _count(api, url, size):
@@ -42,9 +53,7 @@ def _count(api, url, size):
     return len(ctx.captured_queries), len(response.json()["results"])
 
 
-@pytest.mark.parametrize(
-    "resource,role", [(r, "owner") for r in LISTS] + [("creators", "viewer")]
-)
+@pytest.mark.parametrize("resource,role", [(r, "owner") for r in LISTS] + [("creators", "viewer")])
 def test_list_query_count_does_not_grow_with_page_size(resource, role, workspace, api_as):
     caller = api_as(role)
     _fill(workspace, 100, caller.user)

@@ -11,8 +11,12 @@ def test_schema_validates_without_warnings():
     out = io.StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
     text = out.getvalue()
-    for path in ("/api/v1/creators/", "/api/v1/metric-snapshots/bulk/",
-                 "/api/v1/collaborations/{id}/advance/", "/api/v1/me/"):
+    for path in (
+        "/api/v1/creators/",
+        "/api/v1/metric-snapshots/bulk/",
+        "/api/v1/collaborations/{id}/advance/",
+        "/api/v1/me/",
+    ):
         assert path in text
     assert "application/problem+json" in text
     assert "Idempotency-Key" in text and "If-Match" in text

@@ -28,7 +28,8 @@ def _in_process_requests(settings):
     from django.db import close_old_connections
 
     settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "100000/min"}
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "100000/min"},
     }
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

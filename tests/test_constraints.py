@@ -32,23 +32,26 @@ def test_a_duplicate_handle_in_another_spelling_is_refused(workspace):
     other = CreatorFactory(workspace=workspace)
     with pytest.raises(IntegrityError), transaction.atomic():
         PlatformAccount.objects.create(
-            workspace=workspace, creator=other, platform="tiktok",
-            handle="JANE.DOE", handle_normalised="JANE.DOE",
+            workspace=workspace,
+            creator=other,
+            platform="tiktok",
+            handle="JANE.DOE",
+            handle_normalised="JANE.DOE",
         )
     assert first.pk
 
 
 def test_the_same_handle_is_allowed_on_another_platform_or_workspace(workspace, other_workspace):
     PlatformAccountFactory(creator__workspace=workspace, handle_normalised="jane")
-    PlatformAccountFactory(creator__workspace=workspace, handle_normalised="jane",
-                           platform="instagram")
+    PlatformAccountFactory(
+        creator__workspace=workspace, handle_normalised="jane", platform="instagram"
+    )
     PlatformAccountFactory(creator__workspace=other_workspace, handle_normalised="jane")
     assert PlatformAccount.objects.filter(handle_normalised="jane").count() == 3
 
 
 def test_engagement_rate_must_be_a_percentage(workspace):
-    _refused(PlatformAccountFactory, creator__workspace=workspace,
-             engagement_rate=Decimal("120"))
+    _refused(PlatformAccountFactory, creator__workspace=workspace, engagement_rate=Decimal("120"))
 
 
 def test_rating_must_be_between_one_and_five(workspace):
@@ -58,16 +61,23 @@ def test_rating_must_be_between_one_and_five(workspace):
 
 def test_money_and_percentages_cannot_be_negative_or_out_of_range(workspace):
     _refused(CollaborationFactory, creator__workspace=workspace, fee=Decimal("-1"))
-    _refused(CollaborationFactory, creator__workspace=workspace,
-             commission_rate=Decimal("101"))
+    _refused(CollaborationFactory, creator__workspace=workspace, commission_rate=Decimal("101"))
     _refused(ProductFactory, workspace=workspace, price=Decimal("-5"))
 
 
 def test_dates_must_be_in_order(workspace):
-    _refused(CampaignFactory, workspace=workspace, starts_on=dt.date(2026, 7, 1),
-             ends_on=dt.date(2026, 6, 1))
-    _refused(CollaborationFactory, creator__workspace=workspace,
-             agreed_on=dt.date(2026, 7, 1), completed_on=dt.date(2026, 6, 1))
+    _refused(
+        CampaignFactory,
+        workspace=workspace,
+        starts_on=dt.date(2026, 7, 1),
+        ends_on=dt.date(2026, 6, 1),
+    )
+    _refused(
+        CollaborationFactory,
+        creator__workspace=workspace,
+        agreed_on=dt.date(2026, 7, 1),
+        completed_on=dt.date(2026, 6, 1),
+    )
 
 
 def test_asin_must_look_like_an_asin(workspace):
@@ -79,9 +89,7 @@ def test_negative_counts_are_refused(workspace):
 
     snapshot = MetricSnapshotFactory(creator__workspace=workspace)
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            "UPDATE influencers_metricsnapshot SET views = -1 WHERE id = %s", [snapshot.pk]
-        )
+        cur.execute("UPDATE influencers_metricsnapshot SET views = -1 WHERE id = %s", [snapshot.pk])
 
 
 def test_metric_snapshots_are_append_only(workspace):

@@ -25,13 +25,36 @@ def test_rollups_sum_the_latest_reading_of_each_post(workspace):
     post2 = ContentPostFactory(creator=creator, collaboration=collab)
     t0 = timezone.now() - dt.timedelta(days=10)
     # post1: two cumulative readings, only the latest counts
-    MetricSnapshotFactory(creator=creator, post=post1, collaboration=collab, captured_at=t0,
-                          views=1000, orders=1, sales=Decimal("30"), commission=None)
-    MetricSnapshotFactory(creator=creator, post=post1, collaboration=collab,
-                          captured_at=t0 + dt.timedelta(days=5), views=5000, orders=10,
-                          sales=Decimal("300"), commission=Decimal("30"))
-    MetricSnapshotFactory(creator=creator, post=post2, collaboration=collab, captured_at=t0,
-                          views=700, orders=2, sales=Decimal("60"), commission=Decimal("6"))
+    MetricSnapshotFactory(
+        creator=creator,
+        post=post1,
+        collaboration=collab,
+        captured_at=t0,
+        views=1000,
+        orders=1,
+        sales=Decimal("30"),
+        commission=None,
+    )
+    MetricSnapshotFactory(
+        creator=creator,
+        post=post1,
+        collaboration=collab,
+        captured_at=t0 + dt.timedelta(days=5),
+        views=5000,
+        orders=10,
+        sales=Decimal("300"),
+        commission=Decimal("30"),
+    )
+    MetricSnapshotFactory(
+        creator=creator,
+        post=post2,
+        collaboration=collab,
+        captured_at=t0,
+        views=700,
+        orders=2,
+        sales=Decimal("60"),
+        commission=Decimal("6"),
+    )
     contact = NoteFactory(creator=creator, kind="email", occurred_at=t0)
     NoteFactory(creator=creator, kind="remark", occurred_at=timezone.now())
 

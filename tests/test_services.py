@@ -26,8 +26,13 @@ def test_creator_create_normalises_accounts_contacts_and_country(workspace, memb
         actor=member,
         display_name="  Lena Park ",
         country="United States",
-        accounts=[AccountInput(platform="tiktok", handle="https://www.tiktok.com/@Lena.Park?lang=en",
-                               followers=12500)],
+        accounts=[
+            AccountInput(
+                platform="tiktok",
+                handle="https://www.tiktok.com/@Lena.Park?lang=en",
+                followers=12500,
+            )
+        ],
         contacts=[
             ContactInput(kind="email", value='"Lena" <LENA@Example.com>', is_primary=True),
             ContactInput(kind="phone", value="(415) 555-0132"),
@@ -43,7 +48,8 @@ def test_creator_create_normalises_accounts_contacts_and_country(workspace, memb
     assert [c.value_normalised for c in emails] == ["lena@example.com"]
     assert creator.contacts.get(kind="phone").value_normalised == "+14155550132"
     assert sorted(creator.tags.values_list("name", flat=True)) in (
-        ["Beauty", "skincare"], ["beauty", "skincare"]
+        ["Beauty", "skincare"],
+        ["beauty", "skincare"],
     )
     event = ActivityEvent.objects.get(creator=creator)
     assert event.verb == "creator.created" and event.actor == member
@@ -51,8 +57,11 @@ def test_creator_create_normalises_accounts_contacts_and_country(workspace, memb
 
 def test_creator_create_refuses_a_bad_handle_and_writes_nothing(workspace):
     with pytest.raises(ValidationError) as err:
-        creator_create(workspace=workspace, display_name="X",
-                       accounts=[AccountInput(platform="tiktok", handle="not a handle!!")])
+        creator_create(
+            workspace=workspace,
+            display_name="X",
+            accounts=[AccountInput(platform="tiktok", handle="not a handle!!")],
+        )
     assert "handle" in err.value.message_dict
     assert not workspace.memberships.exists()
     from influencers.models import Creator
@@ -61,10 +70,16 @@ def test_creator_create_refuses_a_bad_handle_and_writes_nothing(workspace):
 
 
 def test_creator_update_upserts_an_account_given_in_another_spelling(workspace):
-    creator = creator_create(workspace=workspace, display_name="Ana",
-                             accounts=[AccountInput(platform="tiktok", handle="@ana.cooks")])
-    creator_update(creator=creator, data={"status": "contacted"},
-                   accounts=[AccountInput(platform="tiktok", handle="ANA.COOKS", followers=900)])
+    creator = creator_create(
+        workspace=workspace,
+        display_name="Ana",
+        accounts=[AccountInput(platform="tiktok", handle="@ana.cooks")],
+    )
+    creator_update(
+        creator=creator,
+        data={"status": "contacted"},
+        accounts=[AccountInput(platform="tiktok", handle="ANA.COOKS", followers=900)],
+    )
     creator.refresh_from_db()
     assert creator.status == "contacted"
     assert creator.accounts.count() == 1
@@ -77,8 +92,13 @@ def test_note_add_moves_last_contact_forward_only(workspace):
     later = timezone.now()
     note_add(creator=creator, kind=Note.Kind.EMAIL, body="Sent brief", occurred_at=later)
     note_add(creator=creator, kind=Note.Kind.CALL, occurred_at=later - dt.timedelta(days=3))
-    note_add(creator=creator, kind=Note.Kind.PERFORMANCE, body="很好",
-             occurred_at=later + dt.timedelta(days=1), rating_content=5)
+    note_add(
+        creator=creator,
+        kind=Note.Kind.PERFORMANCE,
+        body="很好",
+        occurred_at=later + dt.timedelta(days=1),
+        rating_content=5,
+    )
     creator.refresh_from_db()
     assert creator.last_contacted_at == later
     assert creator.events.filter(verb="note.added").count() == 3
@@ -92,8 +112,9 @@ def test_note_with_an_out_of_range_rating_is_refused(workspace):
 
 def test_collaboration_runs_through_its_pipeline(workspace):
     creator = CreatorFactory(workspace=workspace)
-    collab = collaboration_create(creator=creator, kind="gifted_sample",
-                                  sample_quantity=2, sample_cost=Decimal("18.00"))
+    collab = collaboration_create(
+        creator=creator, kind="gifted_sample", sample_quantity=2, sample_cost=Decimal("18.00")
+    )
     for status in ("agreed", "sample_shipped", "content_live", "completed"):
         collab = collaboration_advance(collaboration=collab, to_status=status)
     collab.refresh_from_db()

@@ -16,8 +16,12 @@ CLEAN_ENV = {
 def _run(code_or_args, **env):
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env={**CLEAN_ENV, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**CLEAN_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -53,8 +57,11 @@ def test_with_urls_set_it_uses_postgresql_redis_and_a_real_broker():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    out = _run(["manage.py", "check"], DJANGO_SETTINGS_MODULE="config.settings.production",
-               DJANGO_ALLOWED_HOSTS="pool.example.com")
+    out = _run(
+        ["manage.py", "check"],
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_ALLOWED_HOSTS="pool.example.com",
+    )
     assert out.returncode != 0
     assert "DJANGO_SECRET_KEY" in out.stderr
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -149,7 +150,8 @@ CELERY_BEAT_SCHEDULE = {
     # Nightly safety net: roll-ups are recomputed on change, this catches anything missed.
     "recompute-all-rollups-nightly": {
         "task": "influencers.tasks.recompute_all_rollups",
-        "schedule": timedelta(hours=24),
+        # 03:00 server time, when nobody is editing and the database is quiet.
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 
@@ -243,4 +245,32 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default
 CELERY_BEAT_SCHEDULE["requeue-stalled-imports"] = {
     "task": "influencers.tasks.import_jobs_requeue_stalled",
     "schedule": timedelta(minutes=5),
+}
+
+# --- Readiness score and switch-over (influencers/scoring.py, influencers/switchover/).
+# A burst of edits to one creator costs one recompute after this many seconds.
+READINESS_DEBOUNCE_SECONDS = env.int("READINESS_DEBOUNCE_SECONDS", default=5)
+# Invitation emails per second across all workers (a Redis counter per second).
+SWITCHOVER_SEND_RATE = env.int("SWITCHOVER_SEND_RATE", default=200)
+# Invitations per fan-out task.
+SWITCHOVER_CHUNK_SIZE = env.int("SWITCHOVER_CHUNK_SIZE", default=250)
+# SMTP failures are retried this many times with exponential backoff from this many seconds.
+SWITCHOVER_SEND_MAX_ATTEMPTS = env.int("SWITCHOVER_SEND_MAX_ATTEMPTS", default=5)
+SWITCHOVER_RETRY_BACKOFF_SECONDS = env.int("SWITCHOVER_RETRY_BACKOFF_SECONDS", default=30)
+# An invitation claimed for sending longer ago than this is one whose worker died mid-send:
+# it is marked "uncertain", not resent (at most once; see docs/architecture.md).
+SWITCHOVER_SEND_LEASE_SECONDS = env.int("SWITCHOVER_SEND_LEASE_SECONDS", default=300)
+# Answer links in invitations: absolute base URL and how long they stay valid.
+SWITCHOVER_PUBLIC_BASE_URL = env("SWITCHOVER_PUBLIC_BASE_URL", default="http://localhost:8000")
+SWITCHOVER_ANSWER_MAX_AGE_DAYS = env.int("SWITCHOVER_ANSWER_MAX_AGE_DAYS", default=30)
+# Nightly: the score also depends on time (recency of last contact) and on bulk writes.
+CELERY_BEAT_SCHEDULE["recompute-readiness-nightly"] = {
+    "task": "influencers.tasks_switchover.readiness_recompute_all",
+    "schedule": timedelta(hours=24),
+}
+# Every minute: launch plans whose scheduled time has come, and resume launches whose worker
+# died (drafted invitations are queued again; claims make that safe).
+CELERY_BEAT_SCHEDULE["switchover-launch-due"] = {
+    "task": "influencers.tasks_switchover.switchover_launch_due",
+    "schedule": timedelta(minutes=1),
 }

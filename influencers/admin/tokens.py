@@ -32,17 +32,27 @@ class ApiTokenCreateForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         user, workspace = data.get("user"), data.get("workspace")
-        if user and workspace and not user.is_superuser and not Membership.objects.filter(
-            user=user, workspace=workspace
-        ).exists():
+        if (
+            user
+            and workspace
+            and not user.is_superuser
+            and not Membership.objects.filter(user=user, workspace=workspace).exists()
+        ):
             raise ValidationError(_("The user is not a member of this workspace."))
         return data
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ModelAdmin):
-    list_display = ("name", "prefix", "user", "workspace", "created_at", "last_used_at",
-                    "revoked_at")
+    list_display = (
+        "name",
+        "prefix",
+        "user",
+        "workspace",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
     list_select_related = ("user", "workspace")
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix")
@@ -93,8 +103,7 @@ class ApiTokenAdmin(ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("name", "user", "workspace")
-        return ("name", "prefix", "user", "workspace", "created_at", "last_used_at",
-                "revoked_at")
+        return ("name", "prefix", "user", "workspace", "created_at", "last_used_at", "revoked_at")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -113,8 +122,7 @@ class ApiTokenAdmin(ModelAdmin):
         obj.__dict__.update(token.__dict__)
         messages.warning(
             request,
-            _("Your new API token (shown only this once, copy it now): %(token)s")
-            % {"token": raw},
+            _("Your new API token (shown only this once, copy it now): %(token)s") % {"token": raw},
         )
 
     @admin.action(description=_("Revoke selected tokens"))

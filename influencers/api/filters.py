@@ -27,34 +27,48 @@ from influencers.selectors import api_creators as sel
 MAX_BIG = 2**63 - 1
 
 
+class ChoicesFilter(df.MultipleChoiceFilter):
+    """?status=a&status=b on a column of the model itself. django-filter's default
+    (distinct=True) adds SELECT DISTINCT over every selected column, which turns a keyset walk
+    down an index into a sort of the whole filtered set; no join here can repeat a row."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
 class CreatorFilter(df.FilterSet):
-    status = df.MultipleChoiceFilter(choices=CreatorStatus.choices)
-    platform = df.MultipleChoiceFilter(choices=Platform.choices, method="filter_platform")
+    status = ChoicesFilter(choices=CreatorStatus.choices)
+    platform = ChoicesFilter(choices=Platform.choices, method="filter_platform")
     country = df.CharFilter(method="filter_country", max_length=2)
     language = df.CharFilter(field_name="language", max_length=16)
     tag = df.CharFilter(method="filter_tag", max_length=80, help_text=_("Tag name"))
     owner = df.NumberFilter(field_name="owner_id", min_value=1, max_value=MAX_BIG)
-    followers_min = df.NumberFilter(field_name="followers", lookup_expr="gte", min_value=0,
-                                    max_value=MAX_BIG)
-    followers_max = df.NumberFilter(field_name="followers", lookup_expr="lte", min_value=0,
-                                    max_value=MAX_BIG)
-    engagement_min = df.NumberFilter(field_name="engagement_rate", lookup_expr="gte",
-                                     min_value=0, max_value=100)
-    engagement_max = df.NumberFilter(field_name="engagement_rate", lookup_expr="lte",
-                                     min_value=0, max_value=100)
+    followers_min = df.NumberFilter(
+        field_name="followers", lookup_expr="gte", min_value=0, max_value=MAX_BIG
+    )
+    followers_max = df.NumberFilter(
+        field_name="followers", lookup_expr="lte", min_value=0, max_value=MAX_BIG
+    )
+    engagement_min = df.NumberFilter(
+        field_name="engagement_rate", lookup_expr="gte", min_value=0, max_value=100
+    )
+    engagement_max = df.NumberFilter(
+        field_name="engagement_rate", lookup_expr="lte", min_value=0, max_value=100
+    )
     has_email = df.BooleanFilter(method="filter_has_email")
     has_phone = df.BooleanFilter(method="filter_has_phone")
-    last_contacted_before = df.IsoDateTimeFilter(field_name="last_contacted_at",
-                                                 lookup_expr="lt")
-    last_contacted_after = df.IsoDateTimeFilter(field_name="last_contacted_at",
-                                                lookup_expr="gte")
+    last_contacted_before = df.IsoDateTimeFilter(field_name="last_contacted_at", lookup_expr="lt")
+    last_contacted_after = df.IsoDateTimeFilter(field_name="last_contacted_at", lookup_expr="gte")
     created_since = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     search = df.CharFilter(
         method="filter_search",
         max_length=200,
-        help_text=_("Name or handle prefix; '@name' for handles only; an email address "
-                    "for an exact email match."),
+        help_text=_(
+            "Name or handle prefix; '@name' for handles only; an email address "
+            "for an exact email match."
+        ),
     )
 
     class Meta:
@@ -87,7 +101,7 @@ class CreatorFilter(df.FilterSet):
 
 class NoteFilter(df.FilterSet):
     creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
-    kind = df.MultipleChoiceFilter(choices=Note.Kind.choices)
+    kind = ChoicesFilter(choices=Note.Kind.choices)
     occurred_after = df.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
     occurred_before = df.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
     follow_up_before = df.DateFilter(field_name="follow_up_on", lookup_expr="lte")
@@ -100,8 +114,8 @@ class NoteFilter(df.FilterSet):
 class CollaborationFilter(df.FilterSet):
     creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
     campaign = df.NumberFilter(field_name="campaign_id", min_value=1, max_value=MAX_BIG)
-    status = df.MultipleChoiceFilter(choices=CollaborationStatus.choices)
-    kind = df.MultipleChoiceFilter(choices=CollaborationType.choices)
+    status = ChoicesFilter(choices=CollaborationStatus.choices)
+    kind = ChoicesFilter(choices=CollaborationType.choices)
     updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
@@ -111,9 +125,8 @@ class CollaborationFilter(df.FilterSet):
 
 class ContentPostFilter(df.FilterSet):
     creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
-    collaboration = df.NumberFilter(field_name="collaboration_id", min_value=1,
-                                    max_value=MAX_BIG)
-    platform = df.MultipleChoiceFilter(choices=Platform.choices)
+    collaboration = df.NumberFilter(field_name="collaboration_id", min_value=1, max_value=MAX_BIG)
+    platform = ChoicesFilter(choices=Platform.choices)
     posted_after = df.DateFilter(field_name="posted_on", lookup_expr="gte")
 
     class Meta:
@@ -123,10 +136,9 @@ class ContentPostFilter(df.FilterSet):
 
 class MetricSnapshotFilter(df.FilterSet):
     creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
-    collaboration = df.NumberFilter(field_name="collaboration_id", min_value=1,
-                                    max_value=MAX_BIG)
+    collaboration = df.NumberFilter(field_name="collaboration_id", min_value=1, max_value=MAX_BIG)
     post = df.NumberFilter(field_name="post_id", min_value=1, max_value=MAX_BIG)
-    source = df.MultipleChoiceFilter(choices=MetricSnapshot.Source.choices)
+    source = ChoicesFilter(choices=MetricSnapshot.Source.choices)
     captured_after = df.IsoDateTimeFilter(field_name="captured_at", lookup_expr="gte")
     captured_before = df.IsoDateTimeFilter(field_name="captured_at", lookup_expr="lt")
 
@@ -137,7 +149,7 @@ class MetricSnapshotFilter(df.FilterSet):
 
 class ProductFilter(df.FilterSet):
     asin = df.CharFilter(method="filter_asin", max_length=10)
-    marketplace = df.MultipleChoiceFilter(choices=Marketplace.choices)
+    marketplace = ChoicesFilter(choices=Marketplace.choices)
     category = df.CharFilter(max_length=120)
 
     class Meta:
@@ -169,7 +181,7 @@ class TagFilter(df.FilterSet):
 
 
 class MemberFilter(df.FilterSet):
-    role = df.MultipleChoiceFilter(choices=Membership.Role.choices)
+    role = ChoicesFilter(choices=Membership.Role.choices)
 
     class Meta:
         model = Membership
@@ -178,7 +190,7 @@ class MemberFilter(df.FilterSet):
 
 class ActivityFilter(df.FilterSet):
     creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
-    verb = df.MultipleChoiceFilter(choices=ActivityEvent.Verb.choices)
+    verb = ChoicesFilter(choices=ActivityEvent.Verb.choices)
     since = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:

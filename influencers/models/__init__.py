@@ -22,6 +22,13 @@ from .imports import (
 from .merges import CreatorMerge
 from .metrics import COUNT_FIELDS, AppendOnlyError, MetricSnapshot
 from .notes import Note
+from .switchover import (
+    AmazonLinkSettings,
+    Invitation,
+    ScoringWeights,
+    SwitchoverMessage,
+    SwitchoverPlan,
+)
 from .tokens import ApiToken, hash_token_secret
 from .workspace import Membership, Workspace
 
@@ -59,4 +66,9 @@ __all__ = [
     "Workspace",
     "WorkspaceOwnedModel",
     "hash_token_secret",
+    "AmazonLinkSettings",
+    "Invitation",
+    "ScoringWeights",
+    "SwitchoverMessage",
+    "SwitchoverPlan",
 ]

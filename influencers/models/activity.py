@@ -19,6 +19,8 @@ class ActivityEvent(WorkspaceOwnedModel):
         METRICS_RECORDED = "metrics.recorded", _("Metrics recorded")
         CREATORS_MERGED = "creators.merged", _("Creators merged")
         CREATOR_IMPORTED = "creator.imported", _("Creator imported")
+        INVITATION_SENT = "invitation.sent", _("Switch-over invitation sent")
+        INVITATION_ANSWERED = "invitation.answered", _("Switch-over invitation answered")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -79,9 +79,7 @@ class Collaboration(WorkspaceOwnedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     sample_quantity = models.PositiveIntegerField(_("sample quantity"), default=0)
-    sample_cost = models.DecimalField(
-        _("sample cost"), max_digits=12, decimal_places=2, default=0
-    )
+    sample_cost = models.DecimalField(_("sample cost"), max_digits=12, decimal_places=2, default=0)
     sample_shipped_on = models.DateField(_("sample shipped on"), null=True, blank=True)
     sample_carrier = models.CharField(_("carrier"), max_length=60, blank=True, default="")
     sample_tracking_number = models.CharField(

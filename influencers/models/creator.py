@@ -112,8 +112,22 @@ class Creator(WorkspaceOwnedModel):
         _("engagement rate (%)"), max_digits=5, decimal_places=2, default=0
     )
 
+    # Readiness for Amazon links on TikTok: written set-based by influencers.scoring (one
+    # UPDATE per batch), never by save(); reasons are [{"key", "points", ...figures}].
+    readiness_score = models.PositiveSmallIntegerField(_("readiness"), default=0)
+    readiness_reasons = models.JSONField(_("readiness reasons"), default=list, blank=True)
+    readiness_computed_at = models.DateTimeField(_("readiness computed"), null=True, blank=True)
+
     history = HistoricalRecords(
-        excluded_fields=["rollups_updated_at", "updated_at", "followers", "engagement_rate"]
+        excluded_fields=[
+            "rollups_updated_at",
+            "updated_at",
+            "followers",
+            "engagement_rate",
+            "readiness_score",
+            "readiness_reasons",
+            "readiness_computed_at",
+        ]
     )
 
     class Meta:
@@ -140,6 +154,9 @@ class Creator(WorkspaceOwnedModel):
             models.Index(fields=["workspace", "created_at", "id"], name="creator_ws_created"),
             models.Index(fields=["workspace", "updated_at", "id"], name="creator_ws_updated"),
             models.Index(fields=["workspace", "rollup_gmv", "id"], name="creator_ws_gmv_id"),
+            models.Index(
+                fields=["workspace", "readiness_score", "id"], name="creator_ws_readiness"
+            ),
             # Name prefix search also uses creator_name_prefix, LOWER(display_name)
             # text_pattern_ops: PostgreSQL only, so created by a RunPython in migration 0002.
         ]
@@ -222,7 +239,9 @@ class PlatformAccount(WorkspaceOwnedModel):
         ]
         indexes = [
             models.Index(fields=["creator", "platform"], name="account_creator_platform"),
-            models.Index(fields=["workspace", "platform", "followers"], name="account_ws_followers"),
+            models.Index(
+                fields=["workspace", "platform", "followers"], name="account_ws_followers"
+            ),
             models.Index(
                 fields=["handle_normalised"],
                 name="account_handle_prefix",

@@ -67,10 +67,7 @@ class Note(WorkspaceOwnedModel):
                 condition=(
                     (Q(rating_content__isnull=True) | Q(rating_content__range=(1, 5)))
                     & (Q(rating_reliability__isnull=True) | Q(rating_reliability__range=(1, 5)))
-                    & (
-                        Q(rating_communication__isnull=True)
-                        | Q(rating_communication__range=(1, 5))
-                    )
+                    & (Q(rating_communication__isnull=True) | Q(rating_communication__range=(1, 5)))
                 ),
                 name="note_ratings_1_5",
             ),

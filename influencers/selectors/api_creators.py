@@ -101,24 +101,25 @@ def creator_related_rows(*, creator_ids: list[int]) -> tuple[dict, dict, dict]:
 
 def filter_platform(qs: QuerySet, platforms: list[str]) -> QuerySet:
     return qs.filter(
-        Exists(
-            PlatformAccount.objects.filter(creator_id=OuterRef("pk"), platform__in=platforms)
-        )
+        Exists(PlatformAccount.objects.filter(creator_id=OuterRef("pk"), platform__in=platforms))
     )
 
 
 def filter_tags(qs: QuerySet, *, workspace, names: list[str]) -> QuerySet:
     """Creators carrying any of these tags (names, case-insensitive)."""
     lowered = {n.strip().lower() for n in names if n.strip()}
-    tag_ids = Tag.objects.filter(workspace=workspace).annotate(lname=Lower("name")).filter(
-        lname__in=lowered
+    # The ids first (one small query on tag_unique_name_ci), so the EXISTS below is a probe of
+    # the (creator_id, tag_id) unique index per creator walked, with no join to the tag table.
+    tag_ids = list(
+        Tag.objects.filter(workspace=workspace)
+        .annotate(lname=Lower("name"))
+        .filter(lname__in=lowered)
+        .values_list("pk", flat=True)
     )
+    if not tag_ids:
+        return qs.none()
     return qs.filter(
-        Exists(
-            Creator.tags.through.objects.filter(
-                creator_id=OuterRef("pk"), tag_id__in=tag_ids.values("pk")
-            )
-        )
+        Exists(Creator.tags.through.objects.filter(creator_id=OuterRef("pk"), tag_id__in=tag_ids))
     )
 
 

@@ -41,8 +41,9 @@ def activity_for_workspace(*, workspace) -> QuerySet[ActivityEvent]:
     return ActivityEvent.objects.filter(workspace=workspace).select_related("target_type")
 
 
-def metric_targets(*, workspace, creator_ids, collaboration_ids, post_ids) -> tuple[dict, dict,
-                                                                                      dict]:
+def metric_targets(
+    *, workspace, creator_ids, collaboration_ids, post_ids
+) -> tuple[dict, dict, dict]:
     """The creators, collaborations and posts of `workspace` among these ids (3 queries);
     ids of other workspaces are simply absent."""
     creators = Creator.objects.filter(workspace=workspace, pk__in=set(creator_ids)).only(

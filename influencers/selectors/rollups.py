@@ -29,7 +29,9 @@ class CreatorRollup:
     def roi(self) -> Decimal | None:
         if not self.cost:
             return None
-        return ((self.gmv - self.cost) / self.cost).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        return ((self.gmv - self.cost) / self.cost).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        )
 
 
 def _sql() -> str:
@@ -38,7 +40,9 @@ def _sql() -> str:
     note = Note._meta.db_table
     post = MetricSnapshot._meta.get_field("post").related_model._meta.db_table
     contact_kinds = ", ".join(f"'{k}'" for k in Note.CONTACT_KINDS)
-    dead = ", ".join(f"'{s}'" for s in (CollaborationStatus.DECLINED, CollaborationStatus.CANCELLED))
+    dead = ", ".join(
+        f"'{s}'" for s in (CollaborationStatus.DECLINED, CollaborationStatus.CANCELLED)
+    )
     return f"""
     WITH ids AS (SELECT id FROM influencers_creator WHERE id IN ({{ids}})),
     ranked AS (

@@ -25,11 +25,10 @@ def _enqueue_rollups(creator_id: int) -> None:
 
 
 @transaction.atomic
-def collaboration_create(*, creator: Creator, actor=None, kind: str, products=(),
-                         **fields) -> Collaboration:
-    collaboration = Collaboration(
-        workspace=creator.workspace, creator=creator, kind=kind, **fields
-    )
+def collaboration_create(
+    *, creator: Creator, actor=None, kind: str, products=(), **fields
+) -> Collaboration:
+    collaboration = Collaboration(workspace=creator.workspace, creator=creator, kind=kind, **fields)
     collaboration.full_clean(exclude=["owner", "campaign"])
     collaboration.save()
     if products:
@@ -47,8 +46,9 @@ def collaboration_create(*, creator: Creator, actor=None, kind: str, products=()
 
 
 @transaction.atomic
-def collaboration_advance(*, collaboration: Collaboration, actor=None, to_status: str,
-                          on_date=None, **fields) -> Collaboration:
+def collaboration_advance(
+    *, collaboration: Collaboration, actor=None, to_status: str, on_date=None, **fields
+) -> Collaboration:
     """Move a collaboration along its pipeline; refuses jumps the pipeline does not allow."""
     locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
     from_status = locked.status

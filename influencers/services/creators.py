@@ -95,11 +95,10 @@ def _account_save(*, creator: Creator, data: AccountInput) -> PlatformAccount:
         handle_normalised = normalise_handle(data.handle, platform=data.platform)
     except NormaliseError as exc:
         raise _field_error("handle", exc) from exc
-    account = (
-        PlatformAccount.objects.filter(
-            creator=creator, platform=data.platform, handle_normalised=handle_normalised
-        ).first()
-        or PlatformAccount(workspace=creator.workspace, creator=creator, platform=data.platform)
+    account = PlatformAccount.objects.filter(
+        creator=creator, platform=data.platform, handle_normalised=handle_normalised
+    ).first() or PlatformAccount(
+        workspace=creator.workspace, creator=creator, platform=data.platform
     )
     account.handle = data.handle.strip()
     account.handle_normalised = handle_normalised
@@ -118,12 +117,9 @@ def _contact_save(*, creator: Creator, data: ContactInput) -> ContactMethod:
         normalised = _normalise_contact_value(data.kind, data.value, creator.country)
     except NormaliseError as exc:
         raise _field_error("value", exc) from exc
-    contact = (
-        ContactMethod.objects.filter(
-            creator=creator, kind=data.kind, value_normalised=normalised
-        ).first()
-        or ContactMethod(workspace=creator.workspace, creator=creator, kind=data.kind)
-    )
+    contact = ContactMethod.objects.filter(
+        creator=creator, kind=data.kind, value_normalised=normalised
+    ).first() or ContactMethod(workspace=creator.workspace, creator=creator, kind=data.kind)
     contact.value = data.value.strip()
     contact.value_normalised = normalised
     contact.label = data.label

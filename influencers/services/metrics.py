@@ -11,9 +11,17 @@ VALUE_FIELDS = (*COUNT_FIELDS, "sales", "commission")
 
 
 @transaction.atomic
-def metric_snapshot_record(*, creator: Creator, actor=None, captured_at=None,
-                           source: str = MetricSnapshot.Source.MANUAL, collaboration=None,
-                           post=None, currency: str | None = None, **values) -> MetricSnapshot:
+def metric_snapshot_record(
+    *,
+    creator: Creator,
+    actor=None,
+    captured_at=None,
+    source: str = MetricSnapshot.Source.MANUAL,
+    collaboration=None,
+    post=None,
+    currency: str | None = None,
+    **values,
+) -> MetricSnapshot:
     unknown = set(values) - set(VALUE_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown metric.")] for name in sorted(unknown)})

@@ -7,8 +7,15 @@ from influencers.services.events import event_record
 
 
 @transaction.atomic
-def note_add(*, creator: Creator, actor=None, kind: str = Note.Kind.REMARK, body: str = "",
-             occurred_at=None, **extra) -> Note:
+def note_add(
+    *,
+    creator: Creator,
+    actor=None,
+    kind: str = Note.Kind.REMARK,
+    body: str = "",
+    occurred_at=None,
+    **extra,
+) -> Note:
     note = Note(
         workspace=creator.workspace,
         creator=creator,

@@ -15,8 +15,9 @@ def _refresh_rollups_on_commit(instance) -> None:
 
 
 @transaction.atomic
-def record_create(*, model: type[models.Model], workspace, actor=None, m2m: dict | None = None,
-                  **fields) -> models.Model:
+def record_create(
+    *, model: type[models.Model], workspace, actor=None, m2m: dict | None = None, **fields
+) -> models.Model:
     instance = model(workspace=workspace, **fields)
     instance.full_clean()
     instance.save()
@@ -27,8 +28,9 @@ def record_create(*, model: type[models.Model], workspace, actor=None, m2m: dict
 
 
 @transaction.atomic
-def record_update(*, instance: models.Model, actor=None, data: dict,
-                  m2m: dict | None = None) -> models.Model:
+def record_update(
+    *, instance: models.Model, actor=None, data: dict, m2m: dict | None = None
+) -> models.Model:
     changed = []
     for name, value in data.items():
         if getattr(instance, name) != value:

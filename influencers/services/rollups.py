@@ -19,8 +19,7 @@ def creator_rollups_store(*, creator_ids: list[int]) -> int:
         now = timezone.now()
         with transaction.atomic():
             creators = list(
-                Creator.objects.filter(pk__in=rollups).order_by("pk").select_for_update()
-                .only("pk")
+                Creator.objects.filter(pk__in=rollups).order_by("pk").select_for_update().only("pk")
             )
             for creator in creators:
                 r = rollups[creator.pk]
@@ -46,5 +45,19 @@ def creator_rollups_store(*, creator_ids: list[int]) -> int:
                 ],
             )
         creators_reach_refresh(creator_ids=batch)
+        _readiness_after_rollups(creators)
         stored += len(creators)
     return stored
+
+
+def _readiness_after_rollups(creators) -> None:
+    """Roll-ups feed the readiness score's results part: rescore those creators (debounced)."""
+    from influencers.services.readiness import readiness_schedule
+
+    by_workspace: dict[int, list[int]] = {}
+    for workspace_id, pk in Creator.objects.filter(pk__in=[c.pk for c in creators]).values_list(
+        "workspace_id", "pk"
+    ):
+        by_workspace.setdefault(workspace_id, []).append(pk)
+    for workspace_id, ids in by_workspace.items():
+        readiness_schedule(workspace_id=workspace_id, creator_ids=ids)

@@ -19,9 +19,10 @@ TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 def api_token_create(*, user, workspace: Workspace, name: str = "") -> tuple[ApiToken, str]:
     """Create a token for `user` in `workspace`; returns (token, raw secret to show once)."""
-    if not user.is_superuser and not Membership.objects.filter(
-        user=user, workspace=workspace
-    ).exists():
+    if (
+        not user.is_superuser
+        and not Membership.objects.filter(user=user, workspace=workspace).exists()
+    ):
         raise ValidationError({"user": [_("The user is not a member of this workspace.")]})
     raw = TOKEN_SCHEME + secrets.token_urlsafe(32)
     token = ApiToken(

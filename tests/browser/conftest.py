@@ -29,7 +29,11 @@ def browser():
     profile = tempfile.mkdtemp(prefix="ipm-chromium-")
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=FLAGS, headless=True, locale="en-US",
+            profile,
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            headless=True,
+            locale="en-US",
         )
         try:
             yield context

@@ -26,8 +26,7 @@ def pool():
         accounts=[AccountInput(platform="tiktok", handle="@lily.home", followers=125000)],
         contacts=[ContactInput(kind="email", value="lily@example.com", is_primary=True)],
     )
-    note_add(creator=creator, kind="performance", body="视频质量很高，回复及时。",
-             rating_content=5)
+    note_add(creator=creator, kind="performance", body="视频质量很高，回复及时。", rating_content=5)
     return creator
 
 

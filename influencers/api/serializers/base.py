@@ -24,9 +24,7 @@ class StrictMixin:
             known = set(self.fields) | set(self.ignored_fields)
             unknown = sorted(str(k) for k in data if k not in known)
             if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("Unknown field.")] for name in unknown}
-                )
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
             data = {k: v for k, v in data.items() if k in self.fields}
             # DRF's CharField would turn 12 or true into "12"/"True": a wrong type is an error.
             wrong = {

@@ -196,7 +196,11 @@ class AccountInputSerializer(StrictSerializer):
         min_value=0, max_value=2**63 - 1, required=False, allow_null=True
     )
     engagement_rate = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
         allow_null=True,
     )
     last_synced_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -236,7 +240,12 @@ class CreatorInputSerializer(StrictSerializer):
     names, created in the workspace when new, and replace the creator's tags when given."""
 
     ignored_fields = (
-        "id", "created_at", "updated_at", "rollups", "followers", "engagement_rate",
+        "id",
+        "created_at",
+        "updated_at",
+        "rollups",
+        "followers",
+        "engagement_rate",
         "last_contacted_at",
     )
 
@@ -251,16 +260,10 @@ class CreatorInputSerializer(StrictSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     consent_to_contact = serializers.BooleanField(required=False)
     consent_amazon_links = serializers.BooleanField(required=False)
-    amazon_storefront_url = serializers.URLField(
-        max_length=500, required=False, allow_blank=True
-    )
-    associates_tracking_id = serializers.CharField(
-        max_length=64, required=False, allow_blank=True
-    )
+    amazon_storefront_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    associates_tracking_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
     attribution_tag = serializers.CharField(max_length=128, required=False, allow_blank=True)
-    tiktok_shop_status = serializers.ChoiceField(
-        choices=TikTokShopStatus.choices, required=False
-    )
+    tiktok_shop_status = serializers.ChoiceField(choices=TikTokShopStatus.choices, required=False)
     remarks = serializers.CharField(max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True)
     tags = serializers.ListField(
         child=serializers.CharField(max_length=80), max_length=MAX_NESTED, required=False

@@ -41,8 +41,15 @@ class ProductSerializer(StrictModelSerializer):
     class Meta:
         model = Product
         fields = (
-            "id", "asin", "marketplace", "title", "category", "price", "currency",
-            "created_at", "updated_at",
+            "id",
+            "asin",
+            "marketplace",
+            "title",
+            "category",
+            "price",
+            "currency",
+            "created_at",
+            "updated_at",
         )
         read_only_fields = TIMESTAMPS
         validators = []
@@ -58,8 +65,15 @@ class CampaignSerializer(StrictModelSerializer):
     class Meta:
         model = Campaign
         fields = (
-            "id", "name", "starts_on", "ends_on", "budget", "currency", "description",
-            "created_at", "updated_at",
+            "id",
+            "name",
+            "starts_on",
+            "ends_on",
+            "budget",
+            "currency",
+            "description",
+            "created_at",
+            "updated_at",
         )
         read_only_fields = TIMESTAMPS
 
@@ -72,9 +86,19 @@ class NoteSerializer(StrictModelSerializer):
     class Meta:
         model = Note
         fields = (
-            "id", "creator", "collaboration", "author", "kind", "body", "occurred_at",
-            "follow_up_on", "rating_content", "rating_reliability", "rating_communication",
-            "created_at", "updated_at",
+            "id",
+            "creator",
+            "collaboration",
+            "author",
+            "kind",
+            "body",
+            "occurred_at",
+            "follow_up_on",
+            "rating_content",
+            "rating_reliability",
+            "rating_communication",
+            "created_at",
+            "updated_at",
         )
         read_only_fields = (*TIMESTAMPS, "author")
 
@@ -101,11 +125,30 @@ class CollaborationSerializer(StrictModelSerializer):
     class Meta:
         model = Collaboration
         fields = (
-            "id", "creator", "campaign", "products", "owner", "kind", "status", "fee",
-            "currency", "commission_rate", "sample_quantity", "sample_cost",
-            "sample_shipped_on", "sample_carrier", "sample_tracking_number", "deliverables",
-            "agreed_on", "post_by", "completed_on", "tracking_link", "promo_code",
-            "amazon_tracking_tag", "created_at", "updated_at",
+            "id",
+            "creator",
+            "campaign",
+            "products",
+            "owner",
+            "kind",
+            "status",
+            "fee",
+            "currency",
+            "commission_rate",
+            "sample_quantity",
+            "sample_cost",
+            "sample_shipped_on",
+            "sample_carrier",
+            "sample_tracking_number",
+            "deliverables",
+            "agreed_on",
+            "post_by",
+            "completed_on",
+            "tracking_link",
+            "promo_code",
+            "amazon_tracking_tag",
+            "created_at",
+            "updated_at",
         )
         # The status moves only through POST /collaborations/{id}/advance/.
         read_only_fields = (*TIMESTAMPS, "status", "completed_on")
@@ -127,8 +170,15 @@ class ContentPostSerializer(StrictModelSerializer):
     class Meta:
         model = ContentPost
         fields = (
-            "id", "creator", "collaboration", "platform", "url", "posted_on", "caption",
-            "created_at", "updated_at",
+            "id",
+            "creator",
+            "collaboration",
+            "platform",
+            "url",
+            "posted_on",
+            "caption",
+            "created_at",
+            "updated_at",
         )
         read_only_fields = TIMESTAMPS
         validators = []
@@ -161,8 +211,15 @@ class MetricSnapshotSerializer(StrictModelSerializer):
     class Meta:
         model = MetricSnapshot
         fields = (
-            "id", "creator", "collaboration", "post", "captured_at", "source", *VALUE_FIELDS,
-            "currency", "created_at",
+            "id",
+            "creator",
+            "collaboration",
+            "post",
+            "captured_at",
+            "source",
+            *VALUE_FIELDS,
+            "currency",
+            "created_at",
         )
         read_only_fields = ("id", "created_at")
         extra_kwargs = {"captured_at": {"required": False}}
@@ -208,8 +265,16 @@ class ActivityEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActivityEvent
-        fields = ("id", "verb", "actor", "creator", "target_type", "target_id", "data",
-                  "created_at")
+        fields = (
+            "id",
+            "verb",
+            "actor",
+            "creator",
+            "target_type",
+            "target_id",
+            "data",
+            "created_at",
+        )
 
     def get_target_type(self, obj) -> str | None:
         return obj.target_type.model if obj.target_type_id else None
@@ -239,8 +304,7 @@ class BulkMetricItemSerializer(StrictModelSerializer):
     collaboration = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, allow_null=True
     )
-    post = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
-                                    allow_null=True)
+    post = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     source = serializers.ChoiceField(
         choices=MetricSnapshot.Source.choices, default=MetricSnapshot.Source.API
     )
@@ -250,6 +314,13 @@ class BulkMetricItemSerializer(StrictModelSerializer):
 
     class Meta:
         model = MetricSnapshot
-        fields = ("creator", "collaboration", "post", "captured_at", "source", *VALUE_FIELDS,
-                  "currency")
+        fields = (
+            "creator",
+            "collaboration",
+            "post",
+            "captured_at",
+            "source",
+            *VALUE_FIELDS,
+            "currency",
+        )
         extra_kwargs = {"captured_at": {"required": False}}

@@ -45,10 +45,16 @@ CREATE_EXAMPLE = OpenApiExample(
         responses={201: CreatorSerializer},
         examples=[CREATE_EXAMPLE],
     ),
-    update=extend_schema(summary="Replace a creator's fields (accounts/contacts upserted)",
-                         request=CreatorInputSerializer, responses=CreatorSerializer),
-    partial_update=extend_schema(summary="Change some of a creator's fields",
-                                 request=CreatorInputSerializer, responses=CreatorSerializer),
+    update=extend_schema(
+        summary="Replace a creator's fields (accounts/contacts upserted)",
+        request=CreatorInputSerializer,
+        responses=CreatorSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a creator's fields",
+        request=CreatorInputSerializer,
+        responses=CreatorSerializer,
+    ),
     destroy=extend_schema(summary="Delete a creator (manager or owner)"),
 )
 class CreatorViewSet(WorkspaceViewSet):

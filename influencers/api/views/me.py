@@ -11,8 +11,9 @@ from .base import WorkspaceAPIMixin
 class MeView(WorkspaceAPIMixin, APIView):
     """Who the caller is, in which workspace, with which role."""
 
-    @extend_schema(summary="The caller, the workspace in scope and the caller's role",
-                   responses=MeSerializer)
+    @extend_schema(
+        summary="The caller, the workspace in scope and the caller's role", responses=MeSerializer
+    )
     def get(self, request):
         token = request.auth if isinstance(request.auth, ApiToken) else None
         data = {

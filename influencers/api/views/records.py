@@ -38,8 +38,9 @@ class ListMixin:
         return self.get_paginated_response(serializer.data)
 
 
-class CrudViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin,
-                  WorkspaceViewSet):
+class CrudViewSet(
+    ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, WorkspaceViewSet
+):
     model = None
     update_serializer_class = None
 
@@ -69,13 +70,16 @@ def _crud_schema(name: str, serializer, update_serializer=None):
     update_serializer = update_serializer or serializer
     return extend_schema_view(
         list=extend_schema(summary=f"List {name}s"),
-        create=extend_schema(summary=f"Create a {name}", request=serializer,
-                             responses={201: serializer}),
+        create=extend_schema(
+            summary=f"Create a {name}", request=serializer, responses={201: serializer}
+        ),
         retrieve=extend_schema(summary=f"Get one {name}"),
-        update=extend_schema(summary=f"Replace a {name}", request=update_serializer,
-                             responses=serializer),
-        partial_update=extend_schema(summary=f"Change a {name}", request=update_serializer,
-                                     responses=serializer),
+        update=extend_schema(
+            summary=f"Replace a {name}", request=update_serializer, responses=serializer
+        ),
+        partial_update=extend_schema(
+            summary=f"Change a {name}", request=update_serializer, responses=serializer
+        ),
         destroy=extend_schema(summary=f"Delete a {name} (manager or owner)"),
     )
 
@@ -149,8 +153,10 @@ class CollaborationViewSet(CrudViewSet):
     @extend_schema(
         summary="Move a collaboration along its pipeline",
         description=str(
-            _("proposed → agreed → sample shipped → content live → completed; or declined / "
-              "cancelled. A move the pipeline does not allow answers 400.")
+            _(
+                "proposed → agreed → sample shipped → content live → completed; or declined / "
+                "cancelled. A move the pipeline does not allow answers 400."
+            )
         ),
         request=s.AdvanceSerializer,
         responses=s.CollaborationSerializer,
@@ -215,8 +221,9 @@ def _bulk_items(workspace, raw_items: list) -> tuple[list[dict], dict]:
 
 @extend_schema_view(
     list=extend_schema(summary="List metric snapshots (cursor-paged, newest first)"),
-    create=extend_schema(summary="Record one metric snapshot",
-                         responses={201: s.MetricSnapshotSerializer}),
+    create=extend_schema(
+        summary="Record one metric snapshot", responses={201: s.MetricSnapshotSerializer}
+    ),
     retrieve=extend_schema(summary="Get one metric snapshot"),
 )
 class MetricSnapshotViewSet(ListMixin, RetrieveMixin, CreateMixin, WorkspaceViewSet):
@@ -240,20 +247,22 @@ class MetricSnapshotViewSet(ListMixin, RetrieveMixin, CreateMixin, WorkspaceView
         return super().get_serializer_class()
 
     def get_queryset(self):
-        return sel.records_for_workspace(model=self.output_serializer_class.Meta.model,
-                                         workspace=self.workspace)
+        return sel.records_for_workspace(
+            model=self.output_serializer_class.Meta.model, workspace=self.workspace
+        )
 
     def service_create(self, data):
         data = dict(data)
-        return metric_snapshot_record(creator=data.pop("creator"), actor=self.request.user,
-                                      **data)
+        return metric_snapshot_record(creator=data.pop("creator"), actor=self.request.user, **data)
 
     @extend_schema(
         summary="Record up to 5,000 metric snapshots at once (all or nothing)",
         description=str(
-            _("Body: {\"items\": [snapshot, ...]}. If any item is invalid nothing is saved and "
-              "the problem's `errors` are keyed by item index: {\"3\": {\"views\": [...]}}. "
-              "More than 5,000 items answers 413.")
+            _(
+                'Body: {"items": [snapshot, ...]}. If any item is invalid nothing is saved and '
+                'the problem\'s `errors` are keyed by item index: {"3": {"views": [...]}}. '
+                "More than 5,000 items answers 413."
+            )
         ),
         request=s.BulkMetricSnapshotSerializer,
         responses={201: s.BulkResultSerializer},

@@ -104,11 +104,19 @@ def _cached(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         result = cached(*args, **kwargs)
-        if isinstance(result, NormaliseError):
-            raise result
+        if isinstance(result, _Failure):
+            # A fresh exception each time: re-raising one cached instance would chain every
+            # raise's frames onto its traceback and keep whole batches alive.
+            raise result.error_class(*result.args)
         return result
 
     return wrapper
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error_class: type
+    args: tuple
 
 
 def _catching(func):
@@ -116,7 +124,7 @@ def _catching(func):
         try:
             return func(*args, **kwargs)
         except NormaliseError as exc:
-            return exc
+            return _Failure(type(exc), (exc.value, exc.reason, exc.code))
 
     return inner
 

@@ -1,0 +1,115 @@
+"""Readiness score writes: set-based recompute, debounced scheduling after changes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Max, Min
+
+from influencers import scoring
+from influencers.models import Creator, ScoringWeights, Workspace
+
+RANGE_SIZE = 100_000
+PENDING_KEY = "readiness:pending:{}"
+
+
+def scoring_weights_for(*, workspace_id: int) -> dict[str, int]:
+    row = ScoringWeights.objects.filter(workspace_id=workspace_id).first()
+    return row.as_dict() if row else dict(scoring.DEFAULT_WEIGHTS)
+
+
+def _supported() -> bool:
+    # The score is one PostgreSQL statement (jsonb, LN); SQLite dev databases keep 0.
+    return connection.vendor == "postgresql"
+
+
+def readiness_recompute(*, workspace_id: int, creator_ids=None) -> int:
+    """Recompute and store readiness. With creator_ids: one statement for that batch; without:
+    the whole workspace, one statement per id range of RANGE_SIZE."""
+    if not _supported():
+        return 0
+    weights = scoring_weights_for(workspace_id=workspace_id)
+    if creator_ids is not None:
+        return scoring.score_creators(
+            workspace_id=workspace_id, weights=weights, creator_ids=creator_ids
+        )
+    bounds = Creator.objects.filter(workspace_id=workspace_id).aggregate(
+        low=Min("id"), high=Max("id")
+    )
+    if bounds["low"] is None:
+        return 0
+    updated = 0
+    for low in range(bounds["low"], bounds["high"] + 1, RANGE_SIZE):
+        with transaction.atomic():
+            updated += scoring.score_id_range(
+                workspace_id=workspace_id, weights=weights, low=low, high=low + RANGE_SIZE
+            )
+    return updated
+
+
+def readiness_recompute_all() -> int:
+    total = 0
+    for workspace_id in Workspace.objects.order_by("pk").values_list("pk", flat=True):
+        total += readiness_recompute(workspace_id=workspace_id)
+    return total
+
+
+def readiness_schedule(*, workspace_id: int, creator_ids) -> None:
+    """After the current transaction commits, recompute these creators in the background.
+
+    Debounced: a creator already waiting (a cache key set until its task runs) is not queued
+    again, and the task waits READINESS_DEBOUNCE_SECONDS so a burst of edits costs one run."""
+    ids = sorted({int(i) for i in creator_ids if i})
+    if not ids:
+        return
+
+    def enqueue():
+        from influencers.tasks_switchover import readiness_recompute_creators
+
+        timeout = settings.READINESS_DEBOUNCE_SECONDS + 60
+        fresh = [i for i in ids if cache.add(PENDING_KEY.format(i), 1, timeout=timeout)]
+        if fresh:
+            readiness_recompute_creators.apply_async(
+                args=[workspace_id, fresh], countdown=settings.READINESS_DEBOUNCE_SECONDS
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def readiness_weights_save(*, weights: ScoringWeights) -> ScoringWeights:
+    weights.full_clean()
+    weights.save()
+    workspace_id = weights.workspace_id
+
+    def enqueue():
+        from influencers.tasks_switchover import readiness_recompute_workspace
+
+        readiness_recompute_workspace.delay(workspace_id)
+
+    transaction.on_commit(enqueue)
+    return weights
+
+
+def _creator_changed(sender, instance, **kwargs):
+    readiness_schedule(workspace_id=instance.workspace_id, creator_ids=[instance.pk])
+
+
+def _related_changed(sender, instance, **kwargs):
+    readiness_schedule(workspace_id=instance.workspace_id, creator_ids=[instance.creator_id])
+
+
+def connect_signals() -> None:
+    """Recompute after the rows the score reads change (called from AppConfig.ready). The
+    receivers only register an on-commit hook; bulk writes (imports, roll-ups) schedule
+    explicitly or are caught by the nightly run."""
+    from django.db.models.signals import post_delete, post_save
+
+    from influencers.models import Collaboration, ContactMethod, Note, PlatformAccount
+
+    post_save.connect(_creator_changed, sender=Creator, dispatch_uid="readiness_creator")
+    for model in (PlatformAccount, ContactMethod, Note, Collaboration):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _related_changed, sender=model, dispatch_uid=f"readiness_{model.__name__}"
+            )

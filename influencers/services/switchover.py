@@ -1,0 +1,179 @@
+"""Switch-over writes: launch (and its background fan-out), answers, statuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from influencers.models import (
+    ActivityEvent,
+    CollaborationStatus,
+    Invitation,
+    SwitchoverPlan,
+)
+from influencers.services.events import event_record
+from influencers.switchover import launch, selection
+
+S = Invitation.Status
+P = SwitchoverPlan.Status
+ANSWERED = {S.ACCEPTED, S.DECLINED}
+
+
+def switchover_launch(*, plan: SwitchoverPlan, actor=None) -> SwitchoverPlan:
+    """Start (or resume) the launch in the background. Launching twice is safe: drafting and
+    sending are each exactly once per creator."""
+    with transaction.atomic():
+        locked = SwitchoverPlan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status in (P.DRAFT, P.SCHEDULED):
+            locked.status = P.LAUNCHING
+            locked.launched_at = timezone.now()
+            if actor is not None and actor.is_authenticated:
+                locked.launched_by = actor
+            locked.save(update_fields=["status", "launched_at", "launched_by", "updated_at"])
+        plan_id = locked.pk
+
+        def enqueue():
+            from influencers.tasks_switchover import switchover_plan_run
+
+            switchover_plan_run.delay(plan_id)
+
+        transaction.on_commit(enqueue)
+    return locked
+
+
+def switchover_schedule(*, plan: SwitchoverPlan, at: dt.datetime) -> SwitchoverPlan:
+    if plan.status not in (P.DRAFT, P.SCHEDULED):
+        raise ValidationError({"scheduled_at": [_("This plan has already been launched.")]})
+    plan.scheduled_at = at
+    plan.status = P.SCHEDULED
+    plan.save(update_fields=["scheduled_at", "status", "updated_at"])
+    return plan
+
+
+def switchover_plan_run(*, plan_id: int) -> int:
+    """The fan-out: draft the missing invitations in chunks, queue the drafted ones for sending
+    in chunks. Idempotent; returns how many invitations were newly drafted."""
+    from influencers.tasks_switchover import switchover_send_chunk
+
+    plan = SwitchoverPlan.objects.select_related("workspace").get(pk=plan_id)
+    launch.mark_stuck_uncertain(plan_id=plan_id)
+    chunk = settings.SWITCHOVER_CHUNK_SIZE
+    remaining = plan.max_invitations - plan.invitations.count()
+    drafted = 0
+    if remaining > 0:
+        preparer = selection.Preparer(plan)
+        rows = (
+            selection.launch_queryset(plan)
+            .exclude(Exists(Invitation.objects.filter(plan_id=plan_id, creator=OuterRef("pk"))))
+            .values(*selection.COLUMNS)
+        )
+        batch: list = []
+        # Problem rows are skipped (the dry run reports them), so read past the cap.
+        for row in rows.iterator(chunk_size=2000):
+            prepared = preparer.prepare(row)
+            if not prepared.sendable:
+                continue
+            batch.append(prepared)
+            if len(batch) >= min(chunk, remaining - drafted):
+                drafted += launch.draft_invitations(plan_id=plan_id, prepared=batch)
+                batch = []
+                if drafted >= remaining:
+                    break
+        if batch:
+            drafted += launch.draft_invitations(plan_id=plan_id, prepared=batch)
+    ids = list(
+        plan.invitations.filter(status=S.DRAFTED).order_by("pk").values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), chunk):
+        switchover_send_chunk.delay(ids[start : start + chunk])
+    SwitchoverPlan.objects.filter(pk=plan_id, status=P.LAUNCHING).update(
+        status=P.LAUNCHED, updated_at=timezone.now()
+    )
+    return drafted
+
+
+def switchover_send(*, invitation_ids: list[int]) -> int:
+    from influencers.tasks_switchover import switchover_send_chunk
+
+    sent, retry = launch.send_invitations(invitation_ids=invitation_ids)
+    for invitation_id, attempts in retry:
+        countdown = settings.SWITCHOVER_RETRY_BACKOFF_SECONDS * 2 ** max(0, attempts - 1)
+        switchover_send_chunk.apply_async(args=[[invitation_id]], countdown=countdown)
+    return sent
+
+
+def switchover_launch_due() -> list[int]:
+    """Beat: launch scheduled plans whose time has come; resume launches with invitations left
+    drafted (a worker died) or stuck sending past the lease."""
+    now = timezone.now()
+    started = []
+    for plan in SwitchoverPlan.objects.filter(status=P.SCHEDULED, scheduled_at__lte=now):
+        switchover_launch(plan=plan)
+        started.append(plan.pk)
+    stale = now - dt.timedelta(minutes=2)
+    lease = now - dt.timedelta(seconds=settings.SWITCHOVER_SEND_LEASE_SECONDS)
+    stuck = SwitchoverPlan.objects.filter(status__in=[P.LAUNCHING, P.LAUNCHED]).filter(
+        Exists(
+            Invitation.objects.filter(plan=OuterRef("pk")).filter(
+                Q(status=S.DRAFTED, updated_at__lt=stale)
+                | Q(status=S.SENDING, claimed_at__lt=lease)
+            )
+        )
+    )
+    for plan in stuck:
+        switchover_launch(plan=plan)
+        started.append(plan.pk)
+    return started
+
+
+@transaction.atomic
+def invitation_answer(*, invitation: Invitation, accept: bool, actor=None) -> Invitation:
+    """The creator's answer (public page) or one recorded by the team. Accepting moves the
+    collaboration to agreed; declining to declined."""
+    from influencers.services.collaborations import collaboration_advance
+
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    target = S.ACCEPTED if accept else S.DECLINED
+    if locked.status == target:
+        return locked
+    if locked.status in (S.DRAFTED, S.SENDING, S.FAILED):
+        raise ValidationError({"status": [_("This invitation has not been sent.")]})
+    locked.status = target
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["status", "answered_at", "updated_at"])
+    collaboration = locked.collaboration
+    if collaboration is not None and collaboration.status == CollaborationStatus.PROPOSED:
+        collaboration_advance(
+            collaboration=collaboration,
+            actor=actor,
+            to_status=CollaborationStatus.AGREED if accept else CollaborationStatus.DECLINED,
+        )
+    event_record(
+        workspace=locked.workspace,
+        verb=ActivityEvent.Verb.INVITATION_ANSWERED,
+        actor=actor,
+        creator_id=locked.creator_id,
+        target=locked,
+        data={"plan": locked.plan_id, "answer": target},
+    )
+    return locked
+
+
+@transaction.atomic
+def invitation_set_status(*, invitation: Invitation, status: str, actor=None) -> Invitation:
+    """A status set by the team (opened, live, first sale...). Accept/decline go through
+    invitation_answer so the collaboration follows."""
+    if status in ANSWERED:
+        return invitation_answer(invitation=invitation, accept=status == S.ACCEPTED, actor=actor)
+    if status in (S.DRAFTED, S.SENDING):
+        raise ValidationError({"status": [_("This status is set by the launch only.")]})
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    return locked

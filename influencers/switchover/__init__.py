@@ -1,0 +1,1 @@
+"""The switch-over pipeline: links, messages, selection, launch (driven by services)."""

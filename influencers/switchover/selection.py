@@ -1,0 +1,292 @@
+"""Who a plan would invite, ranked, and what each of them would receive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from influencers.models import (
+    AmazonLinkSettings,
+    ContactMethod,
+    Creator,
+    CreatorStatus,
+    Invitation,
+    Platform,
+    PlatformAccount,
+    SwitchoverPlan,
+)
+
+from . import links, messages
+
+ANSWER_SALT = "switchover.answer"
+
+
+class Problem:
+    NO_EMAIL = "no_email"
+    NO_CONSENT = "no_consent"
+    NO_TRACKING_ID = "no_tracking_id"
+    NO_PRODUCT = "no_product"
+    NO_MESSAGE = "no_message"
+    TEMPLATE = "template_error"
+
+
+@dataclass
+class Prepared:
+    creator_id: int
+    name: str
+    readiness: int
+    reasons: list
+    email: str
+    language: str
+    handle: str
+    tracking_id: str = ""
+    attribution_tag: str = ""
+    marketplace: str = ""
+    link: str = ""
+    subject: str = ""
+    body: str = ""
+    problems: list[str] = field(default_factory=list)
+    problem_texts: list[str] = field(default_factory=list)
+
+    @property
+    def sendable(self) -> bool:
+        return not self.problems
+
+
+def answer_token(plan_id: int, creator_id: int) -> str:
+    return signing.TimestampSigner(salt=ANSWER_SALT).sign(f"{plan_id}:{creator_id}")
+
+
+def answer_url(plan_id: int, creator_id: int) -> str:
+    path = reverse("switchover-answer", args=[answer_token(plan_id, creator_id)])
+    return settings.SWITCHOVER_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def _emails():
+    return ContactMethod.objects.filter(
+        creator=OuterRef("pk"), kind=ContactMethod.Kind.EMAIL, consent=True, is_valid=True
+    ).order_by("-is_primary", "pk")
+
+
+def criteria_queryset(plan: SwitchoverPlan):
+    """Creators matching the plan's criteria, best first. Do-not-contact never matches."""
+    qs = Creator.objects.filter(workspace_id=plan.workspace_id).exclude(
+        status=CreatorStatus.DO_NOT_CONTACT
+    )
+    if plan.min_readiness:
+        qs = qs.filter(readiness_score__gte=plan.min_readiness)
+    if plan.min_followers:
+        qs = qs.filter(followers__gte=plan.min_followers)
+    if plan.countries:
+        qs = qs.filter(country__in=[c.upper() for c in plan.countries])
+    if plan.statuses:
+        qs = qs.filter(status__in=plan.statuses)
+    if plan.platforms:
+        qs = qs.filter(
+            Exists(
+                PlatformAccount.objects.filter(creator=OuterRef("pk"), platform__in=plan.platforms)
+            )
+        )
+    tag_ids = [t.pk for t in plan.tags.all()]
+    if tag_ids:
+        through = Creator.tags.through
+        qs = qs.filter(
+            Exists(through.objects.filter(creator_id=OuterRef("pk"), tag_id__in=tag_ids))
+        )
+    if plan.not_invited_days:
+        since = timezone.now() - dt.timedelta(days=plan.not_invited_days)
+        qs = qs.exclude(
+            Exists(
+                Invitation.objects.filter(creator=OuterRef("pk"), sent_at__gte=since).exclude(
+                    plan_id=plan.pk
+                )
+            )
+        )
+    return qs.annotate(
+        invite_email=Subquery(_emails().values("value")[:1]),
+        tiktok_handle=Subquery(
+            PlatformAccount.objects.filter(creator=OuterRef("pk"), platform=Platform.TIKTOK)
+            .order_by("-followers", "pk")
+            .values("handle_normalised")[:1]
+        ),
+    ).order_by("-readiness_score", "pk")
+
+
+def launch_queryset(plan: SwitchoverPlan):
+    """What a launch invites: matching creators who consented and have a consented email."""
+    return (
+        criteria_queryset(plan)
+        .filter(consent_to_contact=True)
+        .filter(
+            Exists(
+                ContactMethod.objects.filter(
+                    creator=OuterRef("pk"),
+                    kind=ContactMethod.Kind.EMAIL,
+                    consent=True,
+                    is_valid=True,
+                )
+            )
+        )
+    )
+
+
+COLUMNS = (
+    "pk",
+    "display_name",
+    "readiness_score",
+    "readiness_reasons",
+    "language",
+    "consent_to_contact",
+    "associates_tracking_id",
+    "invite_email",
+    "tiktok_handle",
+)
+
+
+class Preparer:
+    """Renders the exact message and link for creators of one plan (loads the plan's
+    settings, products and templates once)."""
+
+    def __init__(self, plan: SwitchoverPlan):
+        self.plan = plan
+        self.settings = AmazonLinkSettings.objects.filter(workspace_id=plan.workspace_id).first()
+        self.products = list(plan.products.order_by("pk"))
+        self.templates = {m.language: m for m in plan.messages.all()}
+        self.brand = plan.workspace.name
+
+    def template_for(self, language: str):
+        lang = (language or "").lower()
+        return (
+            self.templates.get(lang)
+            or self.templates.get(lang.split("-")[0])
+            or self.templates.get(self.plan.default_language)
+            or next(iter(self.templates.values()), None)
+        )
+
+    def prepare(self, row: dict) -> Prepared:
+        p = Prepared(
+            creator_id=row["pk"],
+            name=row["display_name"],
+            readiness=row["readiness_score"],
+            reasons=row["readiness_reasons"],
+            email=row["invite_email"] or "",
+            language=(row["language"] or self.plan.default_language or "en").lower(),
+            handle=row["tiktok_handle"] or "",
+        )
+        if not row["consent_to_contact"]:
+            p.problems.append(Problem.NO_CONSENT)
+            p.problem_texts.append(_("has not consented to be contacted"))
+        if not p.email:
+            p.problems.append(Problem.NO_EMAIL)
+            p.problem_texts.append(_("no valid, consented email"))
+        if not self.products:
+            p.problems.append(Problem.NO_PRODUCT)
+            p.problem_texts.append(_("the plan has no product"))
+            return p
+        settings_ = self.settings
+        product = self.products[0]
+        try:
+            p.tracking_id = links.tracking_id(
+                pattern=settings_.tracking_id_pattern if settings_ else "{handle}-20",
+                handle=p.handle,
+                creator_id=p.creator_id,
+                store_id=settings_.store_id if settings_ else "",
+                own_tracking_id=row["associates_tracking_id"],
+            )
+            p.marketplace = product.marketplace
+            p.link = links.amazon_link(
+                asin=product.asin,
+                marketplace=product.marketplace,
+                tag=p.tracking_id,
+                marketplaces=(settings_.marketplaces if settings_ else ()),
+            )
+            p.attribution_tag = links.attribution_tag(
+                template=settings_.attribution_tag_template if settings_ else "",
+                handle=p.handle,
+                creator_id=p.creator_id,
+            )
+        except links.LinkError as exc:
+            p.problems.append(Problem.NO_TRACKING_ID)
+            p.problem_texts.append(" ".join(exc.messages))
+            return p
+        template = self.template_for(p.language)
+        if template is None:
+            p.problems.append(Problem.NO_MESSAGE)
+            p.problem_texts.append(_("the plan has no message"))
+            return p
+        with translation.override(template.language):
+            opt_out = _(
+                "Not interested? Use the link above to decline and we will not write about "
+                "this again."
+            )
+        rendered = messages.render(
+            subject=template.subject,
+            body=template.body,
+            fields={
+                "name": p.name,
+                "product": product.title or product.asin,
+                "asin": product.asin,
+                "link": p.link,
+                "commission": f"{self.plan.commission_rate.normalize():f}%",
+                "answer_link": answer_url(self.plan.pk, p.creator_id),
+                "opt_out": opt_out,
+                "brand": self.brand,
+            },
+        )
+        if rendered.error:
+            p.problems.append(Problem.TEMPLATE)
+            p.problem_texts.append(rendered.error)
+        p.subject, p.body = rendered.subject, rendered.body
+        p.language = template.language
+        return p
+
+
+def preview(plan: SwitchoverPlan, *, limit: int | None = None) -> list[Prepared]:
+    """The ranked shortlist (criteria matches, capped at the plan's maximum) with the exact
+    message and link each would get, and the problems that would keep one from being sent."""
+    cap = plan.max_invitations if limit is None else min(limit, plan.max_invitations)
+    preparer = Preparer(plan)
+    rows = criteria_queryset(plan).values(*COLUMNS)[:cap]
+    return [preparer.prepare(r) for r in rows]
+
+
+def dry_run(plan: SwitchoverPlan) -> dict:
+    """Everything a launch would do except writing and sending: counts and problems."""
+    preparer = Preparer(plan)
+    matched = 0
+    problems: dict[str, int] = {}
+    examples: list[dict] = []
+    would_send = 0
+    for row in criteria_queryset(plan).values(*COLUMNS).iterator(chunk_size=2000):
+        matched += 1
+        prepared = preparer.prepare(row)
+        if prepared.sendable:
+            if would_send < plan.max_invitations:
+                would_send += 1
+            continue
+        for code in prepared.problems:
+            problems[code] = problems.get(code, 0) + 1
+        if len(examples) < 50:
+            examples.append(
+                {
+                    "creator": prepared.creator_id,
+                    "name": prepared.name,
+                    "problems": prepared.problem_texts,
+                }
+            )
+    already = plan.invitations.exclude(status=Invitation.Status.DRAFTED).count()
+    return {
+        "matched": matched,
+        "would_send": would_send,
+        "already_invited": already,
+        "capped_at": plan.max_invitations,
+        "problems": problems,
+        "examples": examples,
+    }

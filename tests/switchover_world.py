@@ -1,0 +1,85 @@
+"""Shared set-up for the switch-over tests: a plan, eligible creators, a real SMTP server."""
+
+import socket
+from decimal import Decimal
+
+from aiosmtpd.controller import Controller
+
+from influencers.models import AmazonLinkSettings, SwitchoverMessage, SwitchoverPlan
+from tests.factories import (
+    ContactMethodFactory,
+    CreatorFactory,
+    PlatformAccountFactory,
+    ProductFactory,
+)
+
+
+class Sink:
+    """An aiosmtpd handler that keeps every message; `refuse` recipients get a 451 once."""
+
+    def __init__(self, refuse=(), delay=0.0):
+        self.messages = []
+        self.refuse = set(refuse)
+        self.delay = delay
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            self.refuse.discard(address)
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            import asyncio
+
+            await asyncio.sleep(self.delay)
+        self.messages.append((envelope.rcpt_tos[:], envelope.content.decode("utf8", "replace")))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_smtp(handler) -> Controller:
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller
+
+
+def make_plan(workspace, **kw) -> SwitchoverPlan:
+    AmazonLinkSettings.objects.get_or_create(
+        workspace=workspace, defaults={"marketplaces": ["US"], "tracking_id_pattern": "{handle}-20"}
+    )
+    plan = SwitchoverPlan.objects.create(
+        workspace=workspace, name="Day one", commission_rate=Decimal("12.5"), **kw
+    )
+    plan.products.add(ProductFactory(workspace=workspace, asin="B0TESTASIN", title="Lamp"))
+    SwitchoverMessage.objects.create(
+        plan=plan,
+        language="en",
+        subject="{{ brand }} x {{ name }}",
+        body="Hi {{ name }}, promote {{ product }} for {{ commission }}: {{ link }}\n"
+        "Answer: {{ answer_link }}\n{{ opt_out }}",
+    )
+    SwitchoverMessage.objects.create(
+        plan=plan, language="es", subject="Hola {{ name }}", body="Enlace: {{ link }}"
+    )
+    return plan
+
+
+def eligible(workspace, n, start=0, **kw):
+    creators = []
+    for i in range(start, start + n):
+        creator = CreatorFactory(workspace=workspace, readiness_score=50 + i % 50, **kw)
+        PlatformAccountFactory(
+            creator=creator, handle=f"@maker.{i}", handle_normalised=f"maker.{i}"
+        )
+        ContactMethodFactory(
+            creator=creator, value=f"maker{i}@example.com", value_normalised=f"maker{i}@example.com"
+        )
+        creators.append(creator)
+    return creators

@@ -1,0 +1,143 @@
+"""The readiness score: reasons, do-not-contact = 0, set-based (query count flat), weights,
+recompute after a change, API and admin exposure."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from influencers import scoring
+from influencers.models import Creator, ScoringWeights
+from influencers.services.readiness import readiness_recompute
+from tests.factories import (
+    CollaborationFactory,
+    ContactMethodFactory,
+    CreatorFactory,
+    NoteFactory,
+    PlatformAccountFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _strong(workspace, **kw):
+    creator = CreatorFactory(
+        workspace=workspace,
+        consent_amazon_links=True,
+        amazon_storefront_url="https://www.amazon.com/shop/strong",
+        associates_tracking_id="strong-20",
+        rollup_orders=500,
+        rollup_gmv=Decimal("50000"),
+        rollup_roi=Decimal("3"),
+        last_contacted_at=timezone.now() - dt.timedelta(days=10),
+        **kw,
+    )
+    PlatformAccountFactory(
+        creator=creator, followers=2_000_000, average_views=300_000, engagement_rate=Decimal("8")
+    )
+    ContactMethodFactory(creator=creator)
+    CollaborationFactory(creator=creator, kind="creator_connections", status="completed")
+    NoteFactory(creator=creator, kind="performance", rating_reliability=5)
+    return creator
+
+
+def test_strong_creator_scores_high_with_a_reason_for_every_part(workspace):
+    creator = _strong(workspace)
+    weak = CreatorFactory(workspace=workspace, consent_to_contact=False)
+    assert readiness_recompute(workspace_id=workspace.pk) == 2
+    creator.refresh_from_db()
+    weak.refresh_from_db()
+    assert creator.readiness_score >= 80
+    assert weak.readiness_score < 10
+    keys = [r["key"] for r in creator.readiness_reasons]
+    assert keys == list(scoring.COMPONENTS)
+    assert sum(r["points"] for r in creator.readiness_reasons) == pytest.approx(
+        creator.readiness_score, abs=3
+    )
+    texts = scoring.reason_texts(creator.readiness_reasons)
+    assert any("2000000 followers" in t for t in texts)
+    assert any("Contactable" in t for t in texts)
+    assert creator.readiness_computed_at is not None
+
+
+def test_do_not_contact_scores_zero(workspace):
+    creator = _strong(workspace, status=Creator.Status.DO_NOT_CONTACT)
+    readiness_recompute(workspace_id=workspace.pk, creator_ids=[creator.pk])
+    creator.refresh_from_db()
+    assert creator.readiness_score == 0
+    assert creator.readiness_reasons == [{"key": "do_not_contact", "points": 0}]
+
+
+def test_unconsented_email_is_not_contactable(workspace):
+    creator = CreatorFactory(workspace=workspace)
+    ContactMethodFactory(creator=creator, consent=False)
+    readiness_recompute(workspace_id=workspace.pk, creator_ids=[creator.pk])
+    creator.refresh_from_db()
+    contact = next(r for r in creator.readiness_reasons if r["key"] == "contactability")
+    assert contact == {"key": "contactability", "points": 0, "contactable": False}
+
+
+@pytest.mark.parametrize("batch", [True, False])
+def test_recompute_is_set_based_query_count_does_not_grow(workspace, batch):
+    def run(n):
+        creators = [_strong(workspace) for _ in range(n)]
+        ids = [c.pk for c in creators] if batch else None
+        with CaptureQueriesContext(connection) as ctx:
+            updated = readiness_recompute(workspace_id=workspace.pk, creator_ids=ids)
+        return len(ctx.captured_queries), updated
+
+    small, _n = run(2)
+    large, updated = run(20)
+    assert small == large
+    assert updated == (20 if batch else 22)
+
+
+def test_workspace_weights_change_the_score(workspace):
+    creator = CreatorFactory(workspace=workspace)
+    ContactMethodFactory(creator=creator)
+    readiness_recompute(workspace_id=workspace.pk)
+    creator.refresh_from_db()
+    assert creator.readiness_score == 10  # contactability only, default weight 10 of 100
+    ScoringWeights.objects.create(
+        workspace=workspace,
+        reach=0,
+        engagement=0,
+        results=0,
+        relationship=0,
+        amazon=0,
+        contactability=1,
+    )
+    readiness_recompute(workspace_id=workspace.pk)
+    creator.refresh_from_db()
+    assert creator.readiness_score == 100
+
+
+def test_other_workspaces_are_not_touched(workspace, other_workspace):
+    mine = _strong(workspace)
+    theirs = _strong(other_workspace)
+    readiness_recompute(workspace_id=workspace.pk)
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert mine.readiness_score > 0
+    assert theirs.readiness_computed_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_is_rescored_after_commit():
+    from tests.factories import WorkspaceFactory
+
+    ws = WorkspaceFactory()
+    creator = CreatorFactory(workspace=ws)  # eager Celery in tests: runs on commit
+    creator.refresh_from_db()
+    assert creator.readiness_computed_at is not None
+    assert creator.readiness_score == 0
+    ContactMethodFactory(creator=creator)
+    from django.core.cache import cache
+
+    cache.clear()  # the debounce key of the first run would hold the second back for a while
+    ContactMethodFactory(creator=creator, kind="phone", value="+12025550100")
+    creator.refresh_from_db()
+    assert creator.readiness_score == 10
