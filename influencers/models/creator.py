@@ -242,10 +242,14 @@ class PlatformAccount(WorkspaceOwnedModel):
             models.Index(
                 fields=["workspace", "platform", "followers"], name="account_ws_followers"
             ),
+            # Handle prefix search (LIKE 'abc%'): the workspace and creator come from the index
+            # itself (index-only scan), so `@prefix` and name-or-handle search never read the
+            # account heap.
             models.Index(
                 fields=["handle_normalised"],
-                name="account_handle_prefix",
+                name="account_handle_prefix_cov",
                 opclasses=["varchar_pattern_ops"],
+                include=["workspace", "creator"],
             ),
         ]
 

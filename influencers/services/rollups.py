@@ -19,7 +19,10 @@ def creator_rollups_store(*, creator_ids: list[int]) -> int:
         now = timezone.now()
         with transaction.atomic():
             creators = list(
-                Creator.objects.filter(pk__in=rollups).order_by("pk").select_for_update().only("pk")
+                Creator.objects.filter(pk__in=rollups)
+                .order_by("pk")
+                .select_for_update()
+                .only("pk", "workspace_id")
             )
             for creator in creators:
                 r = rollups[creator.pk]
@@ -55,9 +58,7 @@ def _readiness_after_rollups(creators) -> None:
     from influencers.services.readiness import readiness_schedule
 
     by_workspace: dict[int, list[int]] = {}
-    for workspace_id, pk in Creator.objects.filter(pk__in=[c.pk for c in creators]).values_list(
-        "workspace_id", "pk"
-    ):
-        by_workspace.setdefault(workspace_id, []).append(pk)
+    for creator in creators:  # loaded with workspace_id: no extra query
+        by_workspace.setdefault(creator.workspace_id, []).append(creator.pk)
     for workspace_id, ids in by_workspace.items():
         readiness_schedule(workspace_id=workspace_id, creator_ids=ids)
