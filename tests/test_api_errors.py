@@ -168,3 +168,8 @@ def test_too_large_body_is_413(api, settings):
     _problem(
         api.client.generic("POST", "/api/v1/tags/", payload, content_type="application/json"), 413
     )
+
+
+def test_an_error_asked_for_as_csv_is_still_a_problem_document(api):
+    body = _problem(api.get("/api/v1/creators/", {"format": "csv", "owner": "0"}), 400)
+    assert "owner" in body["errors"]

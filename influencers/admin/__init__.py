@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     metrics,
     notes,
     site,
+    switchover,
     tokens,
     users,
     workspaces,

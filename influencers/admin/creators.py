@@ -14,10 +14,16 @@ from django.contrib import admin
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
-from unfold.contrib.filters.admin import ChoicesDropdownFilter, RadioFilter, TextFilter
+from unfold.contrib.filters.admin import (
+    ChoicesDropdownFilter,
+    RadioFilter,
+    RangeNumericFilter,
+    TextFilter,
+)
 from unfold.decorators import display
 from unfold.forms import PaginationInlineFormSet
 
@@ -40,6 +46,7 @@ from influencers.normalisers import (
     normalise_phone,
     profile_url,
 )
+from influencers.scoring import reason_texts
 from influencers.services.collaborations import collaboration_create
 from influencers.services.creators import (
     CREATOR_EDITABLE_FIELDS,
@@ -378,6 +385,7 @@ class CreatorAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
         "country",
         "tiktok",
         "tiktok_followers_display",
+        "readiness",
         "owner",
         "gmv",
         "rollup_orders",
@@ -394,6 +402,7 @@ class CreatorAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
         CountryFilter,
         LanguageFilter,
         RatingFilter,
+        ("readiness_score", RangeNumericFilter),
     )
     list_filter_submit = True
     # Prefix search on the normalised handle (uses its varchar_pattern_ops index) and exact
@@ -417,6 +426,9 @@ class CreatorAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
         "rollup_cost",
         "rollup_roi",
         "rollups_updated_at",
+        "readiness_score",
+        "readiness_reasons_display",
+        "readiness_computed_at",
         "created_at",
         "updated_at",
     )
@@ -437,6 +449,15 @@ class CreatorAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
             },
         ),
         (_("Remarks"), {"fields": ("remarks",)}),
+        (
+            _("Switch-over readiness"),
+            {
+                "fields": (
+                    ("readiness_score", "readiness_computed_at"),
+                    "readiness_reasons_display",
+                )
+            },
+        ),
         (
             _("Results"),
             {
@@ -508,6 +529,20 @@ class CreatorAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     def tiktok_followers_display(self, obj):
         followers = getattr(obj, "tiktok_followers", None)
         return number_format(followers, force_grouping=True) if followers is not None else "-"
+
+    @display(description=_("readiness"), ordering="readiness_score")
+    def readiness(self, obj):
+        return obj.readiness_score
+
+    @display(description=_("why this score"))
+    def readiness_reasons_display(self, obj):
+        texts = reason_texts(obj.readiness_reasons) if obj and obj.pk else []
+        if not texts:
+            return "-"
+        return format_html(
+            '<ul class="list-disc pl-4">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((t,) for t in texts)),
+        )
 
     @display(description=_("GMV"), ordering="rollup_gmv")
     def gmv(self, obj):

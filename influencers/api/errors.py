@@ -18,7 +18,7 @@ from django.db import DataError, IntegrityError
 from django.http import Http404, JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, renderers, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
@@ -154,6 +154,12 @@ def problem_exception_handler(exc, context):
         body = problem(exc.status_code, exc.detail, code=code)
     request = context.get("request")
     renderer = getattr(request, "accepted_renderer", None)
+    if request is not None and getattr(renderer, "format", "json") not in ("json", "api"):
+        # An error asked for as CSV (`?format=csv`) is still a problem document: a CSV
+        # renderer has nothing to say about it and would answer an empty body.
+        request.accepted_renderer = renderers.JSONRenderer()
+        request.accepted_media_type = PROBLEM_CONTENT_TYPE
+        renderer = request.accepted_renderer
     content_type = None
     if renderer is None or getattr(renderer, "format", "json") == "json":
         content_type = PROBLEM_CONTENT_TYPE

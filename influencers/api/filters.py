@@ -56,6 +56,9 @@ class CreatorFilter(df.FilterSet):
     engagement_max = df.NumberFilter(
         field_name="engagement_rate", lookup_expr="lte", min_value=0, max_value=100
     )
+    readiness_min = df.NumberFilter(
+        field_name="readiness_score", lookup_expr="gte", min_value=0, max_value=100
+    )
     has_email = df.BooleanFilter(method="filter_has_email")
     has_phone = df.BooleanFilter(method="filter_has_phone")
     last_contacted_before = df.IsoDateTimeFilter(field_name="last_contacted_at", lookup_expr="lt")

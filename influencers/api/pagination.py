@@ -139,6 +139,7 @@ class KeysetPagination(pagination.BasePagination):
         if raw:
             value, pk = self._decode(raw, name, ordering, queryset.model)
             queryset = queryset.filter(ordering.after(value, pk))
+        queryset = self._narrow_to_branches(queryset, size + 1)
         rows = list(queryset[: size + 1])
         self.next_cursor = None
         if len(rows) > size:
@@ -147,6 +148,22 @@ class KeysetPagination(pagination.BasePagination):
             get = last.get if isinstance(last, dict) else (lambda k: getattr(last, k))
             self.next_cursor = self._encode(name, get(ordering.column), get("id"))
         return rows
+
+    @staticmethod
+    def _narrow_to_branches(queryset, limit: int):
+        """A filter that is an OR of conditions each served by its own index (creators: name
+        prefix OR handle prefix) may leave the OR to the pager on a queryset marked
+        `keyset_paged`, putting its arms (Q objects) in `query.keyset_branches`. The page is
+        among the first `limit` rows of each arm in the page order (same other filters, same
+        cursor): each arm is a bounded index walk, or a sort of its own matches when they
+        are few, and the page query picks from those few ids."""
+        branches = getattr(queryset.query, "keyset_branches", None)
+        if not branches:
+            return queryset
+        order = queryset.query.order_by
+        parts = [queryset.filter(b).order_by(*order).values("pk")[:limit] for b in branches]
+        candidates = parts[0].union(*parts[1:], all=True)
+        return queryset.filter(pk__in=candidates)
 
     def get_next_link(self):
         if self.next_cursor is None:

@@ -10,6 +10,13 @@ from influencers.api.views.imports import (
     ImportJobListCreateView,
 )
 from influencers.api.views.me import MeView
+from influencers.api.views.switchover import (
+    AmazonLinkSettingsViewSet,
+    InvitationViewSet,
+    PlanPreviewCSVView,
+    ScoringWeightsViewSet,
+    SwitchoverPlanViewSet,
+)
 
 router = SimpleRouter(trailing_slash=True)
 router.register("creators", CreatorViewSet, basename="creator")
@@ -22,6 +29,10 @@ router.register("campaigns", records.CampaignViewSet, basename="campaign")
 router.register("tags", records.TagViewSet, basename="tag")
 router.register("members", records.MemberViewSet, basename="member")
 router.register("activity", records.ActivityViewSet, basename="activity")
+router.register("switchover-plans", SwitchoverPlanViewSet, basename="switchoverplan")
+router.register("invitations", InvitationViewSet, basename="invitation")
+
+SINGLETON = {"get": "retrieve", "put": "update", "patch": "partial_update"}
 
 app_name = "api"
 urlpatterns = [
@@ -29,5 +40,16 @@ urlpatterns = [
     path("imports/", ImportJobListCreateView.as_view(), name="import-list"),
     path("imports/<int:pk>/", ImportJobDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/errors.csv", ImportJobErrorsView.as_view(), name="import-errors"),
+    path(
+        "switchover-plans/<int:pk>/preview.csv",
+        PlanPreviewCSVView.as_view(),
+        name="switchoverplan-preview-csv",
+    ),
+    path(
+        "amazon-link-settings/",
+        AmazonLinkSettingsViewSet.as_view(SINGLETON),
+        name="amazon-link-settings",
+    ),
+    path("scoring-weights/", ScoringWeightsViewSet.as_view(SINGLETON), name="scoring-weights"),
     *router.urls,
 ]

@@ -1,9 +1,14 @@
-"""Reads behind /api/v1/creators/: a lean page (values() rows + one query each for accounts,
-contacts and tags of the whole page), whatever the page size."""
+"""Reads behind /api/v1/creators/: a lean page, whatever the page size. On PostgreSQL one
+statement (values() rows with the accounts, contacts and tags of each row as json_agg
+subqueries); elsewhere (SQLite in local development) values() rows plus one query each for the
+page's accounts, contacts and tags."""
 
+import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, Field, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from influencers.models import ContactMethod, Creator, PlatformAccount, Tag
@@ -35,6 +40,9 @@ CREATOR_COLUMNS = (
     "rollup_cost",
     "rollup_roi",
     "rollups_updated_at",
+    "readiness_score",
+    "readiness_reasons",
+    "readiness_computed_at",
     "created_at",
     "updated_at",
 )
@@ -61,10 +69,74 @@ CONTACT_COLUMNS = (
     "consent",
 )
 PHONE_KINDS = (ContactMethod.Kind.PHONE, ContactMethod.Kind.WHATSAPP)
+# Attributes on a creators Query (they survive filter()/values()/order_by() clones).
+KEYSET_PAGED = "keyset_paged"
+KEYSET_BRANCHES = "keyset_branches"
 
 
 def creators_for_workspace(*, workspace) -> QuerySet[Creator]:
     return Creator.objects.filter(workspace=workspace)
+
+
+# Children of each page row, built by PostgreSQL in the page statement itself (the planner
+# evaluates these select-list subqueries after ORDER BY/LIMIT, so only for the rows returned).
+# Same order and fields as creator_related_rows(); decimals as text; last_synced_at is
+# re-formatted in Python (PostgreSQL trims trailing zeros of fractional seconds).
+_ACCOUNTS_JSON = """SELECT coalesce(json_agg(json_build_object(
+    'id', a.id, 'platform', a.platform, 'handle', a.handle,
+    'handle_normalised', a.handle_normalised, 'url', a.url, 'followers', a.followers,
+    'average_views', a.average_views, 'engagement_rate', a.engagement_rate::text,
+    'last_synced_at', a.last_synced_at) ORDER BY a.platform, a.handle_normalised), '[]')
+  FROM influencers_platformaccount a WHERE a.creator_id = influencers_creator.id"""
+_CONTACTS_JSON = """SELECT coalesce(json_agg(json_build_object(
+    'id', m.id, 'kind', m.kind, 'value', m.value, 'label', m.label,
+    'is_primary', m.is_primary, 'is_valid', m.is_valid, 'consent', m.consent)
+    ORDER BY m.is_primary DESC, m.kind, m.id), '[]')
+  FROM influencers_contactmethod m WHERE m.creator_id = influencers_creator.id"""
+_TAGS_JSON = """SELECT coalesce(json_agg(t.name ORDER BY t.name), '[]')
+  FROM influencers_creator_tags ct JOIN influencers_tag t ON t.id = ct.tag_id
+  WHERE ct.creator_id = influencers_creator.id"""
+NESTED = ("accounts_json", "contacts_json", "tags_json")
+
+
+def nested_in_sql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def creator_page_rows(qs: QuerySet) -> QuerySet:
+    """values() rows for the API; on PostgreSQL each row also carries its accounts, contacts
+    and tag names (`accounts_json`, `contacts_json`, `tags_json`, already decoded)."""
+    if not nested_in_sql():
+        return qs.values(*CREATOR_COLUMNS)
+    # Type json (not jsonb): the driver decodes it; a plain Field adds no converter.
+    return qs.values(
+        *CREATOR_COLUMNS,
+        accounts_json=RawSQL(_ACCOUNTS_JSON, (), output_field=Field()),
+        contacts_json=RawSQL(_CONTACTS_JSON, (), output_field=Field()),
+        tags_json=RawSQL(_TAGS_JSON, (), output_field=Field()),
+    )
+
+
+def _datetime(value):
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def page_related_rows(rows: list[dict]) -> tuple[dict, dict, dict]:
+    """accounts, contacts and tag names of rows from creator_page_rows(), keyed by creator id
+    like creator_related_rows(): no query when PostgreSQL has nested them already."""
+    if not rows or NESTED[0] not in rows[0]:
+        return creator_related_rows(creator_ids=[r["id"] for r in rows])
+    accounts: dict[int, list] = {}
+    contacts: dict[int, list] = {}
+    tags: dict[int, list] = {}
+    for r in rows:
+        pk = r["id"]
+        for a in r["accounts_json"]:
+            a["last_synced_at"] = _datetime(a["last_synced_at"])
+        accounts[pk] = r["accounts_json"]
+        contacts[pk] = r["contacts_json"]
+        tags[pk] = r["tags_json"]
+    return accounts, contacts, tags
 
 
 def creator_related_rows(*, creator_ids: list[int]) -> tuple[dict, dict, dict]:
@@ -130,7 +202,13 @@ def filter_has_contact(qs: QuerySet, *, kinds, present: bool) -> QuerySet:
 
 def filter_search(qs: QuerySet, *, workspace, term: str) -> QuerySet:
     """Search: an address with '@' inside -> exact email; '@name' -> handle prefix; else name
-    prefix (case-insensitive) or handle prefix. All three are index lookups."""
+    prefix (case-insensitive) or handle prefix. All three are index lookups.
+
+    Name-or-handle on a keyset_paged() queryset (an API page) is not filtered here: its two
+    arms go to KeysetPagination as KEYSET_BRANCHES, and the page is the first rows of each arm
+    in the page order, each arm walked or sorted on its own index. As one OR, PostgreSQL can
+    only filter row by row after hashing every handle match (~40k at 1M creators for 'emma').
+    Elsewhere (CSV export) it is the OR."""
     term = term.strip()
     if not term:
         return qs
@@ -142,15 +220,26 @@ def filter_search(qs: QuerySet, *, workspace, term: str) -> QuerySet:
     prefix = term.lstrip("@").lower()
     if not prefix:
         return qs
+    # Index-only on account_handle_prefix_cov (handle_normalised, INCLUDE workspace, creator).
     handles = PlatformAccount.objects.filter(
         workspace=workspace, handle_normalised__startswith=prefix
-    ).values("creator_id")
-    if term.startswith("@"):
-        return qs.filter(pk__in=handles)
-    names = (
-        Creator.objects.filter(workspace=workspace)
-        .alias(lname=Lower("display_name"))
-        .filter(lname__startswith=prefix)
-        .values("pk")
     )
-    return qs.filter(Q(pk__in=names) | Q(pk__in=handles))
+    if term.startswith("@"):
+        return qs.filter(pk__in=handles.values("creator_id"))
+    qs = qs.alias(search_lname=Lower("display_name"))
+    by_name = Q(search_lname__startswith=prefix)
+    if getattr(qs.query, KEYSET_PAGED, False):
+        qs = qs.all()
+        setattr(qs.query, KEYSET_BRANCHES, (by_name, Q(pk__in=handles.values("creator_id"))))
+        return qs
+    return qs.filter(by_name | Exists(handles.filter(creator_id=OuterRef("pk"))))
+
+
+def keyset_paged(qs: QuerySet) -> QuerySet:
+    """Marks a queryset that KeysetPagination will page: filters that are an OR of indexed
+    conditions may then leave the OR to it (KEYSET_BRANCHES) instead of filtering."""
+    qs = qs.all()
+    # The pager's UNION of LIMITed subqueries needs a database that allows them (not SQLite).
+    if connection.features.supports_slicing_ordering_in_compound:
+        setattr(qs.query, KEYSET_PAGED, True)
+    return qs

@@ -177,3 +177,113 @@ def invitation_set_status(*, invitation: Invitation, status: str, actor=None) ->
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
     return locked
+
+
+# --- plan writes (API and admin) ------------------------------------------------------------
+
+PLAN_M2M = ("products", "tags")
+
+
+def _check_messages(message_rows) -> None:
+    from influencers.switchover.messages import template_errors
+
+    errors = []
+    seen = set()
+    for row in message_rows:
+        language = (row.get("language") or "").strip().lower()
+        if language in seen:
+            errors.append(_("%(language)s: this language appears twice.") % {"language": language})
+        seen.add(language)
+        problem = template_errors(subject=row.get("subject", ""), body=row.get("body", ""))
+        if problem:
+            errors.append(f"{language}: {problem}")
+    if errors:
+        raise ValidationError({"messages": errors})
+
+
+def _set_messages(plan: SwitchoverPlan, message_rows) -> None:
+    from influencers.models import SwitchoverMessage
+
+    _check_messages(message_rows)
+    plan.messages.all().delete()
+    SwitchoverMessage.objects.bulk_create(
+        [
+            SwitchoverMessage(
+                plan=plan,
+                language=row["language"].strip().lower(),
+                subject=row["subject"],
+                body=row["body"],
+            )
+            for row in message_rows
+        ]
+    )
+
+
+def _apply_schedule(plan: SwitchoverPlan, fields: dict) -> None:
+    if "scheduled_at" not in fields:
+        return
+    at = fields["scheduled_at"]
+    if at is None:
+        if plan.status == P.SCHEDULED:
+            plan.status = P.DRAFT
+            plan.save(update_fields=["status", "updated_at"])
+        return
+    switchover_schedule(plan=plan, at=at)
+
+
+@transaction.atomic
+def switchover_plan_create(*, workspace, actor=None, data: dict) -> SwitchoverPlan:
+    """A plan with its products, tags and messages ({language, subject, body} rows)."""
+    data = dict(data)
+    m2m = {name: data.pop(name) for name in PLAN_M2M if name in data}
+    message_rows = data.pop("messages", None)
+    scheduled_at = data.pop("scheduled_at", None)
+    plan = SwitchoverPlan(workspace=workspace, **data)
+    plan.full_clean()
+    plan.save()
+    for name, values in m2m.items():
+        getattr(plan, name).set(values)
+    if message_rows is not None:
+        _set_messages(plan, message_rows)
+    if scheduled_at is not None:
+        switchover_schedule(plan=plan, at=scheduled_at)
+    return plan
+
+
+@transaction.atomic
+def switchover_plan_update(*, plan: SwitchoverPlan, actor=None, data: dict) -> SwitchoverPlan:
+    """Change a plan that has not been launched yet (messages, when given, are replaced)."""
+    if plan.status not in (P.DRAFT, P.SCHEDULED):
+        raise ValidationError(_("This plan has already been launched and can no longer change."))
+    data = dict(data)
+    m2m = {name: data.pop(name) for name in PLAN_M2M if name in data}
+    message_rows = data.pop("messages", None)
+    schedule = {"scheduled_at": data.pop("scheduled_at")} if "scheduled_at" in data else {}
+    for name, value in data.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    for name, values in m2m.items():
+        getattr(plan, name).set(values)
+    if message_rows is not None:
+        _set_messages(plan, message_rows)
+    _apply_schedule(plan, schedule)
+    return plan
+
+
+def switchover_plan_delete(*, plan: SwitchoverPlan, actor=None) -> None:
+    if plan.status in (P.LAUNCHING, P.LAUNCHED):
+        raise ValidationError(_("A launched plan is kept with its invitations."))
+    plan.delete()
+
+
+def switchover_launch_checked(*, plan: SwitchoverPlan, actor=None) -> SwitchoverPlan:
+    """Launch after the checks a person should hear about (no product, no message)."""
+    problems = []
+    if not plan.products.exists():
+        problems.append(_("The plan has no product."))
+    if not plan.messages.exists():
+        problems.append(_("The plan has no message."))
+    if problems:
+        raise ValidationError(problems)
+    return switchover_launch(plan=plan, actor=actor)

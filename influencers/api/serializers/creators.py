@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from influencers.models import ContactMethod, Creator, CreatorStatus, Platform, TikTokShopStatus
 from influencers.normalisers import NormaliseError, normalise_email, normalise_handle
+from influencers.scoring import reason_texts
 from influencers.services.creators import AccountInput, ContactInput
 
 from .base import MAX_TEXT_LENGTH, StrictSerializer, WorkspaceMemberField
@@ -103,6 +104,9 @@ def creators_payload(rows, accounts, contacts, tags, *, masked: bool) -> list[di
                     "roi": _dec(r["rollup_roi"]),
                     "updated_at": _dt(r["rollups_updated_at"]),
                 },
+                "readiness": r["readiness_score"],
+                "readiness_reasons": reason_texts(r["readiness_reasons"]),
+                "readiness_computed_at": _dt(r["readiness_computed_at"]),
                 "tags": tags.get(pk, []),
                 "accounts": [account_payload(a) for a in accounts.get(pk, ())],
                 "contacts": [contact_payload(c, masked=masked) for c in contacts.get(pk, ())],
@@ -169,6 +173,14 @@ class CreatorSerializer(serializers.Serializer):
     followers = serializers.IntegerField(help_text=_("Followers of the largest account."))
     engagement_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
     rollups = RollupsSerializer()
+    readiness = serializers.IntegerField(
+        min_value=0, max_value=100, help_text=_("Switch-over readiness score, 0-100.")
+    )
+    readiness_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("What makes up the score, in the request's language."),
+    )
+    readiness_computed_at = serializers.DateTimeField(allow_null=True)
     tags = serializers.ListField(child=serializers.CharField())
     accounts = AccountSerializer(many=True)
     contacts = ContactSerializer(many=True)
@@ -244,6 +256,9 @@ class CreatorInputSerializer(StrictSerializer):
         "created_at",
         "updated_at",
         "rollups",
+        "readiness",
+        "readiness_reasons",
+        "readiness_computed_at",
         "followers",
         "engagement_rate",
         "last_contacted_at",

@@ -60,20 +60,22 @@ class UploadSerializer(serializers.Serializer):
     column_mapping = serializers.JSONField(required=False, default=dict)
 
 
-JOB_SCHEMA = inline_serializer(
-    "ImportJob",
-    {
-        "id": serializers.IntegerField(),
-        "url": serializers.CharField(),
-        "errors_url": serializers.CharField(),
-        "state": serializers.ChoiceField(choices=ImportJob.State.choices),
-        "rows_done": serializers.IntegerField(),
-        "rows_total": serializers.IntegerField(allow_null=True),
-        "percent": serializers.IntegerField(),
-        "counts": serializers.DictField(child=serializers.IntegerField()),
-        "error": serializers.CharField(),
-    },
-)
+class ImportJobOutSerializer(serializers.Serializer):
+    """Documents the job payload (built by services.imports.import_job_status)."""
+
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    errors_url = serializers.CharField()
+    state = serializers.ChoiceField(choices=ImportJob.State.choices)
+    rows_done = serializers.IntegerField()
+    rows_total = serializers.IntegerField(allow_null=True)
+    percent = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    error = serializers.CharField()
+
+
+JOB_SCHEMA = ImportJobOutSerializer
+JOB_LIST_SCHEMA = inline_serializer("ImportJobList", {"results": ImportJobOutSerializer(many=True)})
 
 
 def _payload(request, job):
@@ -92,7 +94,9 @@ class ImportJobListCreateView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        operation_id="imports_list", summary="Recent import jobs", responses={200: JOB_SCHEMA}
+        operation_id="imports_list",
+        summary="The 50 most recent import jobs",
+        responses={200: JOB_LIST_SCHEMA},
     )
     def get(self, request):
         jobs = ImportJob.objects.filter(workspace=request.api_workspace).order_by("-pk")[:50]
@@ -147,7 +151,8 @@ class ImportJobDetailView(APIView):
 
 
 class ImportJobErrorsView(APIView):
-    renderer_classes = [CSVRenderer, renderers.JSONRenderer]
+    # JSON first: errors (404, 401) are problem documents whatever format was asked for.
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
     @extend_schema(
         operation_id="imports_errors",

@@ -1,0 +1,482 @@
+"""Switch-over in the admin: plans (messages inline; Preview, Dry run, Launch and Dashboard
+buttons), invitations, Amazon link settings and readiness weights (owners change them)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, StackedInline
+from unfold.contrib.filters.admin import ChoicesDropdownFilter
+from unfold.decorators import action, display
+
+from influencers.models import (
+    AmazonLinkSettings,
+    CreatorStatus,
+    Invitation,
+    Platform,
+    ScoringWeights,
+    SwitchoverMessage,
+    SwitchoverPlan,
+)
+from influencers.scoring import reason_texts
+from influencers.selectors.switchover import plan_dashboard
+from influencers.services import switchover as svc
+from influencers.services.readiness import readiness_weights_save
+from influencers.switchover import links, selection
+from influencers.switchover.export import preview_csv_stream, shortlist_rows
+from influencers.switchover.messages import template_errors
+
+from .mixins import (
+    ALL_ROLES,
+    DELETE_ROLES,
+    OWNER_ROLES,
+    ScopedRelatedDropdownFilter,
+    WorkspaceScopedAdminMixin,
+    WorkspaceScopedInlineMixin,
+    current_workspace,
+    workspace_role,
+)
+
+LAUNCH_ROLES = DELETE_ROLES  # managers and owners
+PREVIEW_PAGE_SIZE = 50
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+class SwitchoverMessageForm(forms.ModelForm):
+    class Meta:
+        model = SwitchoverMessage
+        fields = ("language", "subject", "body")
+
+    def clean_language(self):
+        return (self.cleaned_data.get("language") or "").strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = template_errors(
+            subject=cleaned.get("subject", "") or "", body=cleaned.get("body", "") or ""
+        )
+        if problem:
+            raise ValidationError(problem)
+        return cleaned
+
+
+class SwitchoverMessageInline(WorkspaceScopedInlineMixin, StackedInline):
+    model = SwitchoverMessage
+    form = SwitchoverMessageForm
+    extra = 0
+    fields = ("language", "subject", "body")
+
+
+class SwitchoverPlanForm(forms.ModelForm):
+    platforms = forms.MultipleChoiceField(
+        label=_("platforms"),
+        choices=Platform.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    statuses = forms.MultipleChoiceField(
+        label=_("creator statuses"),
+        choices=CreatorStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    countries = forms.CharField(
+        label=_("countries"),
+        required=False,
+        help_text=_("Two-letter codes separated by commas, e.g. US, GB; empty for all"),
+    )
+
+    class Meta:
+        model = SwitchoverPlan
+        fields = (
+            "name",
+            "products",
+            "commission_rate",
+            "default_language",
+            "min_readiness",
+            "platforms",
+            "countries",
+            "statuses",
+            "tags",
+            "min_followers",
+            "not_invited_days",
+            "max_invitations",
+            "scheduled_at",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and isinstance(self.instance.countries, list):
+            self.initial["countries"] = ", ".join(self.instance.countries)
+
+    def clean_countries(self):
+        raw = self.cleaned_data.get("countries") or ""
+        codes = [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+        bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+        if bad:
+            raise ValidationError(_("Not a two-letter country code: %(codes)s") % {"codes": bad})
+        return codes
+
+
+@admin.register(SwitchoverPlan)
+class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
+    form = SwitchoverPlanForm
+    inlines = (SwitchoverMessageInline,)
+    list_display = (
+        "name",
+        "status_badge",
+        "max_invitations",
+        "min_readiness",
+        "scheduled_at",
+        "launched_at",
+        "created_at",
+    )
+    list_filter = (("status", ChoicesDropdownFilter),)
+    list_filter_submit = True
+    search_fields = ("name",)
+    autocomplete_fields = ("products", "tags")
+    readonly_fields = ("status", "launched_at", "launched_by", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "status", "products", "commission_rate", "default_language")}),
+        (
+            _("Who is invited"),
+            {
+                "fields": (
+                    "min_readiness",
+                    "platforms",
+                    "countries",
+                    "statuses",
+                    "tags",
+                    "min_followers",
+                    "not_invited_days",
+                    "max_invitations",
+                )
+            },
+        ),
+        (_("When"), {"fields": ("scheduled_at", "launched_at", "launched_by")}),
+    )
+    actions_detail = ("preview_page", "dry_run_page", "launch_page", "dashboard_page")
+
+    @display(
+        description=_("status"),
+        ordering="status",
+        label={
+            "draft": "info",
+            "scheduled": "warning",
+            "launching": "primary",
+            "launched": "success",
+        },
+    )
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status in (
+            SwitchoverPlan.Status.LAUNCHING,
+            SwitchoverPlan.Status.LAUNCHED,
+        ):
+            names = [f for f in self.form.Meta.fields if f not in readonly]
+            readonly += names
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.status in (SwitchoverPlan.Status.DRAFT, SwitchoverPlan.Status.SCHEDULED):
+            if obj.scheduled_at is not None:
+                svc.switchover_schedule(plan=obj, at=obj.scheduled_at)
+            elif obj.status == SwitchoverPlan.Status.SCHEDULED:
+                obj.status = SwitchoverPlan.Status.DRAFT
+                obj.save(update_fields=["status", "updated_at"])
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != SwitchoverPlan.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def can_launch(self, request) -> bool:
+        return request.user.is_superuser or workspace_role(request) in LAUNCH_ROLES
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/preview.csv",
+                wrap(self.preview_csv_view),
+                name="{}_{}_preview_csv".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _plan(self, request, object_id) -> SwitchoverPlan:
+        plan = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, plan):
+            raise PermissionDenied
+        return plan
+
+    def _context(self, request, plan, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": plan,
+            "plan": plan,
+            "title": title,
+            "change_url": reverse("admin:influencers_switchoverplan_change", args=[plan.pk]),
+            "preview_url": reverse("admin:influencers_switchoverplan_preview_page", args=[plan.pk]),
+            "csv_url": reverse("admin:influencers_switchoverplan_preview_csv", args=[plan.pk]),
+            "dry_run_url": reverse("admin:influencers_switchoverplan_dry_run_page", args=[plan.pk]),
+            "launch_url": reverse("admin:influencers_switchoverplan_launch_page", args=[plan.pk]),
+            "dashboard_url": reverse(
+                "admin:influencers_switchoverplan_dashboard_page", args=[plan.pk]
+            ),
+            "can_launch": self.can_launch(request),
+            **extra,
+        }
+
+    @action(description=_("Preview"), url_path="preview", icon="visibility")
+    def preview_page(self, request, object_id):
+        plan = self._plan(request, object_id)
+        paginator = Paginator(shortlist_rows(plan), PREVIEW_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        preparer = selection.Preparer(plan)
+        rows = []
+        for offset, row in enumerate(page.object_list):
+            prepared = preparer.prepare(row)
+            rows.append(
+                {
+                    "rank": page.start_index() + offset,
+                    "p": prepared,
+                    "reasons": reason_texts(prepared.reasons),
+                }
+            )
+        context = self._context(
+            request, plan, _("Preview: %(plan)s") % {"plan": plan.name}, page=page, rows=rows
+        )
+        return TemplateResponse(request, "admin/switchover/preview.html", context)
+
+    def preview_csv_view(self, request, pk):
+        plan = self._plan(request, pk)
+        response = StreamingHttpResponse(
+            preview_csv_stream(plan), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-shortlist.csv"'
+        return response
+
+    @action(description=_("Dry run"), url_path="dry-run", icon="science")
+    def dry_run_page(self, request, object_id):
+        plan = self._plan(request, object_id)
+        result = selection.dry_run(plan)
+        context = self._context(
+            request, plan, _("Dry run: %(plan)s") % {"plan": plan.name}, result=result
+        )
+        return TemplateResponse(request, "admin/switchover/dry_run.html", context)
+
+    @action(description=_("Launch"), url_path="launch", icon="rocket_launch")
+    def launch_page(self, request, object_id):
+        plan = self._plan(request, object_id)
+        if not self.can_launch(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                svc.switchover_launch_checked(plan=plan, actor=request.user)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("The launch has started: invitations are being sent in the background."),
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:influencers_switchoverplan_dashboard_page", args=[plan.pk])
+                )
+        result = selection.dry_run(plan)
+        context = self._context(
+            request, plan, _("Launch %(plan)s?") % {"plan": plan.name}, result=result
+        )
+        return TemplateResponse(request, "admin/switchover/launch.html", context)
+
+    @action(description=_("Dashboard"), url_path="dashboard", icon="monitoring")
+    def dashboard_page(self, request, object_id):
+        plan = self._plan(request, object_id)
+        data = plan_dashboard(plan)
+        status_labels = dict(Invitation.Status.choices)
+        data["status_rows"] = [
+            (status_labels.get(k, k), v) for k, v in sorted(data["counts"].items())
+        ]
+        context = self._context(
+            request,
+            plan,
+            _("Dashboard: %(plan)s") % {"plan": plan.name},
+            invitations_url=reverse("admin:influencers_invitation_changelist")
+            + f"?plan__id__exact={plan.pk}",
+            **data,
+        )
+        return TemplateResponse(request, "admin/switchover/dashboard.html", context)
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+S = Invitation.Status
+SET_BY_LAUNCH = {S.DRAFTED, S.SENDING}
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ("status",)
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        before = self.instance.status if self.instance.pk else None
+        if status == before:
+            return status
+        if status in SET_BY_LAUNCH:
+            raise ValidationError(_("This status is set by the launch only."))
+        if status in (S.ACCEPTED, S.DECLINED) and before in (S.DRAFTED, S.SENDING, S.FAILED):
+            raise ValidationError(_("This invitation has not been sent."))
+        return status
+
+
+@admin.register(Invitation)
+class InvitationAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
+    form = InvitationForm
+    list_display = (
+        "__str__",
+        "creator",
+        "plan",
+        "status",
+        "email",
+        "language",
+        "sent_at",
+        "answered_at",
+    )
+    list_editable = ("status",)
+    list_select_related = ("creator", "plan")
+    list_filter = (("status", ChoicesDropdownFilter), ("plan", ScopedRelatedDropdownFilter))
+    list_filter_submit = True
+    search_fields = ("=email",)
+    search_help_text = _("Exact email")
+    fields = (
+        "status",
+        "plan",
+        "creator",
+        "collaboration",
+        "email",
+        "language",
+        "marketplace",
+        "tracking_id",
+        "tracking_link",
+        "subject",
+        "body",
+        "send_attempts",
+        "last_error",
+        "claimed_at",
+        "sent_at",
+        "answered_at",
+        "message_id",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = tuple(f for f in fields if f != "status")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # drafted by a launch only
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            saved = svc.invitation_set_status(invitation=obj, status=obj.status, actor=request.user)
+            obj.refresh_from_db()
+            obj.status = saved.status
+
+
+# --- workspace settings --------------------------------------------------------------------------
+
+
+class OwnerChangesMixin:
+    view_roles = ALL_ROLES
+    add_roles = OWNER_ROLES
+    change_roles = OWNER_ROLES
+    delete_roles = OWNER_ROLES
+
+    def has_add_permission(self, request, obj=None):
+        if not super().has_add_permission(request, obj):
+            return False
+        workspace = current_workspace(request)
+        # One row per workspace: adding is offered while the workspace has none.
+        return workspace is None or not self.model.objects.filter(workspace=workspace).exists()
+
+
+class AmazonLinkSettingsForm(forms.ModelForm):
+    marketplaces = forms.MultipleChoiceField(
+        label=_("marketplaces"),
+        choices=[(m, m) for m in links.DOMAINS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = AmazonLinkSettings
+        fields = ("marketplaces", "store_id", "tracking_id_pattern", "attribution_tag_template")
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            links.tracking_id(
+                pattern=cleaned.get("tracking_id_pattern") or "",
+                handle="sample",
+                creator_id=1,
+                store_id=cleaned.get("store_id") or "",
+            )
+        except links.LinkError as exc:
+            self.add_error("tracking_id_pattern", exc.messages)
+        return cleaned
+
+
+@admin.register(AmazonLinkSettings)
+class AmazonLinkSettingsAdmin(OwnerChangesMixin, WorkspaceScopedAdminMixin, ModelAdmin):
+    form = AmazonLinkSettingsForm
+    list_display = ("__str__", "marketplaces", "store_id", "tracking_id_pattern", "example")
+    fields = (
+        "marketplaces",
+        "store_id",
+        "tracking_id_pattern",
+        "attribution_tag_template",
+        "example",
+    )
+    readonly_fields = ("example",)
+
+    @display(description=_("example link"))
+    def example(self, obj):
+        if obj is None or not obj.pk:
+            return "-"
+        try:
+            tag = links.tracking_id(
+                pattern=obj.tracking_id_pattern,
+                handle="sample",
+                creator_id=1,
+                store_id=obj.store_id,
+            )
+            market = (obj.marketplaces or ["US"])[0]
+            return links.amazon_link(asin="B000000000", marketplace=market, tag=tag)
+        except links.LinkError as exc:
+            return " ".join(exc.messages)
+
+
+@admin.register(ScoringWeights)
+class ScoringWeightsAdmin(OwnerChangesMixin, WorkspaceScopedAdminMixin, ModelAdmin):
+    list_display = ("__str__", *ScoringWeights.COMPONENTS)
+    fields = ScoringWeights.COMPONENTS
+
+    def save_model(self, request, obj, form, change):
+        readiness_weights_save(weights=obj)
