@@ -359,22 +359,48 @@ def child_export(count: int) -> dict:
     workspace = _workspace(f"bench-export-{count}")
     existing = Creator.objects.filter(workspace=workspace).count()
     if existing < count:
+        # Seeded in SQL; every column not named here gets its model default (read from the
+        # model, so a column added later does not break the seed).
+        import datetime as dt
+        import json as jsonlib
+
+        from django.db import models as dj
+
+        given = {
+            "workspace_id": "%s",
+            "display_name": "'Creator ' || g",
+            "status": "'active'",
+            "country": "'US'",
+            "language": "'en'",
+            "consent_to_contact": "true",
+            "associates_tracking_id": "'c' || g || '-20'",
+            "remarks": "CASE WHEN g %% 100 = 0 THEN '=cmd' ELSE '' END",
+            "followers": "g",
+            "engagement_rate": "1.5",
+        }
+        columns, expressions, params = [], [], []
+        for f in Creator._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            columns.append(f.column)
+            if f.column in given:
+                expressions.append(given[f.column])
+                if f.column == "workspace_id":
+                    params.append(workspace.pk)
+                continue
+            if isinstance(f, dj.DateTimeField) and (f.auto_now or f.auto_now_add):
+                value = dt.datetime.now(dt.UTC)
+            else:
+                value = f.get_default()
+                if isinstance(f, dj.JSONField):
+                    value = jsonlib.dumps(value)
+            expressions.append("%s")
+            params.append(value)
         with connection.cursor() as cursor:
             cursor.execute(
-                """
-                INSERT INTO influencers_creator (workspace_id, display_name, status, country,
-                  language, languages, rating, consent_to_contact, consent_amazon_links,
-                  amazon_storefront_url, associates_tracking_id, attribution_tag,
-                  tiktok_shop_status, remarks, rollup_collaborations, rollup_posts,
-                  rollup_views, rollup_orders, rollup_gmv, rollup_cost, followers,
-                  engagement_rate, created_at, updated_at)
-                SELECT %s, 'Creator ' || g, 'active', 'US', 'en', '[]', NULL, true, false, '',
-                  'c' || g || '-20', '', 'none',
-                  CASE WHEN g %% 100 = 0 THEN '=cmd' ELSE '' END, 0, 0, 0, 0, 0, 0, g, 1.5,
-                  now(), now()
-                FROM generate_series(%s, %s) g
-                """,
-                [workspace.pk, existing + 1, count],
+                f"INSERT INTO influencers_creator ({', '.join(columns)}) "
+                f"SELECT {', '.join(expressions)} FROM generate_series(%s, %s) g",
+                [*params, existing + 1, count],
             )
     queryset = Creator.objects.filter(workspace=workspace)
     start = time.perf_counter()

@@ -186,6 +186,22 @@ MAKERS[m.ScoringWeights] = _one_per_workspace(m.ScoringWeights)
 NO_ADD_FOR_MANAGERS = (m.Invitation, m.AmazonLinkSettings, m.ScoringWeights)
 
 
+def _creator_merge(workspace):
+    n = next(_seq)
+    return m.CreatorMerge.objects.create(
+        workspace=workspace,
+        survivor=CreatorFactory(workspace=workspace),
+        actor=UserFactory(),
+        merged=[{"id": 10_000 + n, "display_name": f"Merged {n}"}],
+        moved={"accounts": 1, "notes": 2},
+    )
+
+
+MAKERS[m.CreatorMerge] = _creator_merge
+# Written by creators_merge only: read-only in the admin.
+NO_ADD_FOR_MANAGERS = (*NO_ADD_FOR_MANAGERS, m.CreatorMerge)
+
+
 def _maker(model):
     """MAKERS, else a `<Model>Factory` in tests.factories (given the workspace if it has one)."""
     if model in MAKERS:

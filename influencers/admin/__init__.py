@@ -6,6 +6,7 @@ from . import (  # noqa: F401
     collaborations,
     creators,
     imports,
+    merge,
     metrics,
     notes,
     site,

@@ -56,6 +56,7 @@ from influencers.services.creators import (
 )
 from influencers.services.notes import note_add
 
+from .merge import CreatorMergeAdminMixin
 from .mixins import (
     ReadOnlyTabularInline,
     ScopedRelatedDropdownFilter,
@@ -377,7 +378,9 @@ NEW_COLLABORATION_FIELDS = ("campaign", "fee", "currency", "post_by")
 
 
 @admin.register(Creator)
-class CreatorAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+class CreatorAdmin(
+    CreatorMergeAdminMixin, WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin
+):
     form = CreatorAdminForm
     list_display = (
         "display_name",

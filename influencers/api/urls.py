@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from influencers.api import schema  # noqa: F401 - registers the OpenAPI auth extensions
 from influencers.api.views import records
+from influencers.api.views.base import ID_REGEX
 from influencers.api.views.creators import CreatorViewSet
 from influencers.api.views.imports import (
     ImportJobDetailView,
@@ -10,6 +11,7 @@ from influencers.api.views.imports import (
     ImportJobListCreateView,
 )
 from influencers.api.views.me import MeView
+from influencers.api.views.merges import CreatorMergeView, MergeSuggestionListView
 from influencers.api.views.switchover import (
     AmazonLinkSettingsViewSet,
     InvitationViewSet,
@@ -37,6 +39,10 @@ SINGLETON = {"get": "retrieve", "put": "update", "patch": "partial_update"}
 app_name = "api"
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    re_path(
+        rf"^creators/(?P<pk>{ID_REGEX})/merge/$", CreatorMergeView.as_view(), name="creator-merge"
+    ),
+    path("merge-suggestions/", MergeSuggestionListView.as_view(), name="merge-suggestions"),
     path("imports/", ImportJobListCreateView.as_view(), name="import-list"),
     path("imports/<int:pk>/", ImportJobDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/errors.csv", ImportJobErrorsView.as_view(), name="import-errors"),

@@ -28,7 +28,7 @@ from .sources import Table, open_table
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 HEADER_SCAN_ROWS = 30
 _LOCK_NAMESPACE = 0x1A9
 
@@ -152,7 +152,16 @@ def data_rows(prepared: Prepared) -> Iterator[Row | None]:
 def count_rows(prepared: Prepared) -> int:
     """Read the whole file once before writing anything: it gives the progress bar its total
     and refuses a broken file (an unclosed quote at the very end) while nothing has changed."""
-    total = sum(1 for _row in data_rows(prepared))
+    # The rows data_rows() yields (repeated header rows included), without building them.
+    total = 0
+    started = False
+    header_line = prepared.header_line
+    for line, cells in prepared.table.rows():
+        if not started:
+            started = line >= header_line
+            continue
+        if any(cells):
+            total += 1
     if total == 0:
         raise refused_no_rows()
     return total

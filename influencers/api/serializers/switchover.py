@@ -205,6 +205,10 @@ class AmazonLinkSettingsSerializer(StrictModelSerializer):
         required=False,
     )
     example = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text=_("null until first saved")
+    )
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = AmazonLinkSettings
@@ -247,6 +251,10 @@ class AmazonLinkSettingsSerializer(StrictModelSerializer):
 
 class ScoringWeightsSerializer(StrictModelSerializer):
     ignored_fields = ("created_at", "updated_at")
+    created_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text=_("null until first saved")
+    )
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = ScoringWeights

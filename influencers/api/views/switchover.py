@@ -217,7 +217,8 @@ def preview_csv_response(plan) -> StreamingHttpResponse:
 
 
 class PlanPreviewCSVView(WorkspaceAPIMixin, APIView):
-    renderer_classes = [CSVRenderer, renderers.JSONRenderer]
+    # JSON first: errors (404, 401...) are problem+json; the CSV itself is streamed.
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
     @extend_schema(
         operation_id="switchover_plans_preview_csv",
@@ -279,6 +280,9 @@ class _WorkspaceSingletonViewSet(WorkspaceViewSet):
 
     def get_queryset(self):
         return self.model.objects.filter(workspace=self.workspace)
+
+    def get_object(self):  # OPTIONS (metadata) asks for it
+        return self.current()
 
     def current(self):
         if self.workspace is None:  # schema generation

@@ -9,11 +9,12 @@ creator's remarks; a row fails only when it names no creator (no usable handle n
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db import connection
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -30,22 +31,26 @@ from influencers.normalisers import (
     NormaliseError,
     normalise_emails,
     normalise_handle,
-    normalise_phone,
     profile_url,
 )
+from influencers.normalisers.handles import _CANONICAL_URLS
 from influencers.services.creators import creators_reach_refresh
 
 from .base import (
     BatchResult,
     ImportContext,
+    Plain,
     Row,
     count,
     country,
     date,
     day_start,
     fast_insert,
+    fast_update,
     now,
     percent,
+    phone,
+    plain,
 )
 
 LABEL = _("Creator sheet")
@@ -87,9 +92,22 @@ _TAG_SPLIT_RE = re.compile(r"\s*[,;/|、，；]\s*")
 
 def handle_normalised(text: str, platform: str) -> str:
     """normalise_handle, with a fast path for the common plain handle ("@name", "Name")."""
-    if platform != "youtube" and _FAST_HANDLE_RE.fullmatch(text) and _HAS_ALNUM_RE.search(text):
-        return text.removeprefix("@").lower()
+    if platform != "youtube":
+        # For ASCII text clean_text() is just strip(): " NAME " takes the fast path too.
+        candidate = text.strip() if text.isascii() else text
+        if _FAST_HANDLE_RE.fullmatch(candidate) and _HAS_ALNUM_RE.search(candidate):
+            return candidate.removeprefix("@").lower()
     return normalise_handle(text, platform)
+
+
+def _profile_url(platform: str, norm: str) -> str:
+    """profile_url() of an already normalised handle: normalise_handle is idempotent, so
+    outside YouTube (channel ids) the URL is the platform's template filled in, without
+    normalising the handle a second time."""
+    template = _CANONICAL_URLS.get(platform) if platform in HANDLE_FIELDS else None
+    if template is None or platform == "youtube":
+        return profile_url(platform, norm)
+    return template.format(norm)
 
 
 @dataclass
@@ -165,7 +183,7 @@ def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
             else ContactMethod.Kind.PHONE
         )
         try:
-            p.phones.append((kind, text[:254], normalise_phone(text, default_region=region)))
+            p.phones.append((kind, text[:254], phone(text, default_region=region)))
         except NormaliseError as exc:
             _bad(ctx, result, p, name, text, exc.reason)
     if text := v.get("wechat"):
@@ -227,6 +245,14 @@ class Entity:
     reach_changed: bool = False
 
 
+@functools.cache
+def _creator_columns() -> list:
+    """The creator columns a batch reads and may update (JSON ones are never set here)."""
+    from django.db import models as dj
+
+    return [f for f in Creator._meta.concrete_fields if not isinstance(f, dj.JSONField)]
+
+
 def _empty(name: str, value) -> bool:
     if value in (None, ""):
         return True
@@ -262,31 +288,58 @@ class CreatorBatch:
             yield ("p", e164)
 
     def _lookup_existing(self, parsed: list[Parsed]) -> None:
+        """Who in the pool already has one of the batch's handles, emails or phones: one query
+        for handles, one for contacts, each value list passed as a single array parameter."""
         handles, emails, phones = set(), set(), set()
         for p in parsed:
             handles.update(norm for _pl, _raw, norm in p.accounts)
             emails.update(p.emails)
             phones.update(e164 for _k, _raw, e164 in p.phones)
-        if handles:
-            for platform, norm, creator_id in PlatformAccount.objects.filter(
-                workspace=self.ws, handle_normalised__in=list(handles)
-            ).values_list("platform", "handle_normalised", "creator_id"):
-                self.account_owner[(platform, norm.lower())] = creator_id
-                self.keys.setdefault(("a", platform, norm.lower()), creator_id)
-        contact_q = Q()
-        if emails:
-            contact_q |= Q(kind=ContactMethod.Kind.EMAIL, value_normalised__in=list(emails))
-        if phones:
-            contact_q |= Q(kind__in=PHONE_KINDS, value_normalised__in=list(phones))
-        if emails or phones:
-            rows = (
-                ContactMethod.objects.filter(contact_q, workspace=self.ws)
-                .order_by("creator_id")
-                .values_list("kind", "value_normalised", "creator_id")
+        if not handles and not emails and not phones:
+            return
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            if handles:
+                cursor.execute(
+                    f"SELECT platform, handle_normalised, creator_id "
+                    f"FROM {quote(PlatformAccount._meta.db_table)} "
+                    f"WHERE workspace_id = %s AND handle_normalised {self._in(handles)} "
+                    f"ORDER BY platform, handle_normalised",
+                    [self.ws.pk, *self._in_params(handles)],
+                )
+                for platform, norm, creator_id in cursor.fetchall():
+                    self.account_owner[(platform, norm.lower())] = creator_id
+                    self.keys.setdefault(("a", platform, norm.lower()), creator_id)
+            clauses, params = [], [self.ws.pk]
+            if emails:
+                clauses.append(f"(kind = %s AND value_normalised {self._in(emails)})")
+                params += [ContactMethod.Kind.EMAIL, *self._in_params(emails)]
+            if phones:
+                clauses.append(f"(kind IN (%s, %s) AND value_normalised {self._in(phones)})")
+                params += [*PHONE_KINDS, *self._in_params(phones)]
+            if not clauses:
+                return
+            cursor.execute(
+                f"SELECT kind, value_normalised, creator_id "
+                f"FROM {quote(ContactMethod._meta.db_table)} "
+                f"WHERE workspace_id = %s AND ({' OR '.join(clauses)}) ORDER BY creator_id",
+                params,
             )
-            for kind, value, creator_id in rows:
+            for kind, value, creator_id in cursor.fetchall():
                 key = ("e", value) if kind == ContactMethod.Kind.EMAIL else ("p", value)
                 self.keys.setdefault(key, creator_id)
+
+    @staticmethod
+    def _in(values: set) -> str:
+        # PostgreSQL takes the whole list as one array parameter (no per-value placeholders
+        # to build and send); other databases get a plain IN list.
+        if connection.vendor == "postgresql":
+            return "= ANY(%s)"
+        return f"IN ({', '.join(['%s'] * len(values))})"
+
+    @staticmethod
+    def _in_params(values: set) -> list:
+        return [list(values)] if connection.vendor == "postgresql" else list(values)
 
     def resolve(self, parsed: list[Parsed]) -> list[object]:
         self._lookup_existing(parsed)
@@ -306,27 +359,62 @@ class CreatorBatch:
         return refs
 
     def _load(self, creator_ids: list[int]) -> None:
+        """Lock and read the batch's existing creators with their accounts, contacts and tags
+        (raw queries into Plain rows: no model instances)."""
         ids = sorted(set(creator_ids))
         if not ids:
             return
-        for creator in (
-            Creator.objects.filter(pk__in=ids).order_by("pk").select_for_update(of=("self",))
-        ):
-            self.entities[creator.pk] = Entity(creator=creator, in_db=True)
-        for account in PlatformAccount.objects.filter(creator_id__in=ids):
-            entity = self.entities[account.creator_id]
-            entity.accounts[(account.platform, account.handle_normalised.lower())] = account
-        for creator_id, kind, value in ContactMethod.objects.filter(creator_id__in=ids).values_list(
-            "creator_id", "kind", "value_normalised"
-        ):
-            entity = self.entities[creator_id]
-            entity.contacts.add((kind, value))
-            entity.contact_kinds.add(kind)
-        through = Creator.tags.through
-        for creator_id, name in through.objects.filter(creator_id__in=ids).values_list(
-            "creator_id", "tag__name"
-        ):
-            self.entities[creator_id].tag_keys.add(name.casefold())
+        quote = connection.ops.quote_name
+        in_ids, in_params = self._in(ids), self._in_params(ids)
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cursor:
+            columns = _creator_columns()
+            cursor.execute(
+                f"SELECT {', '.join(quote(f.column) for f in columns)} "
+                f"FROM {quote(Creator._meta.db_table)} WHERE id {in_ids} ORDER BY id{lock}",
+                in_params,
+            )
+            names = [f.attname for f in columns]
+            for values in cursor.fetchall():
+                creator = Plain(dict(zip(names, values, strict=True)))
+                self.entities[creator.pk] = Entity(creator=creator, in_db=True)
+            cursor.execute(
+                f"SELECT id, creator_id, platform, handle_normalised, followers, average_views, "
+                f"engagement_rate FROM {quote(PlatformAccount._meta.db_table)} "
+                f"WHERE creator_id {in_ids}",
+                in_params,
+            )
+            for pk, creator_id, platform, norm, followers, views, engagement in cursor.fetchall():
+                account = Plain(
+                    {
+                        "id": pk,
+                        "creator_id": creator_id,
+                        "platform": platform,
+                        "handle_normalised": norm,
+                        "followers": followers,
+                        "average_views": views,
+                        "engagement_rate": engagement,
+                    }
+                )
+                self.entities[creator_id].accounts[(platform, norm.lower())] = account
+            cursor.execute(
+                f"SELECT creator_id, kind, value_normalised "
+                f"FROM {quote(ContactMethod._meta.db_table)} WHERE creator_id {in_ids}",
+                in_params,
+            )
+            for creator_id, kind, value in cursor.fetchall():
+                entity = self.entities[creator_id]
+                entity.contacts.add((kind, value))
+                entity.contact_kinds.add(kind)
+            through = Creator.tags.through._meta.db_table
+            cursor.execute(
+                f"SELECT ct.creator_id, t.name FROM {quote(through)} ct "
+                f"JOIN {quote(Tag._meta.db_table)} t ON t.id = ct.tag_id "
+                f"WHERE ct.creator_id {in_ids}",
+                in_params,
+            )
+            for creator_id, name in cursor.fetchall():
+                self.entities[creator_id].tag_keys.add(name.casefold())
 
     # --- applying a row ---------------------------------------------------------------------
     def _set(self, entity: Entity, name: str, value, first: bool) -> None:
@@ -345,7 +433,7 @@ class CreatorBatch:
         if entity is not None:
             return entity, False
         name = p.name or (p.accounts[0][2] if p.accounts else p.emails[0].split("@")[0])
-        creator = Creator(workspace=self.ws, display_name=name[:200])
+        creator = plain(Creator, workspace_id=self.ws.pk, display_name=name[:200])
         entity = Entity(creator=creator, in_db=False, created_by_row=True)
         self.entities[ref] = entity
         return entity, True
@@ -379,12 +467,13 @@ class CreatorBatch:
                         ),
                     )
                     continue
-                account = PlatformAccount(
-                    workspace=self.ws,
+                account = plain(
+                    PlatformAccount,
+                    workspace_id=self.ws.pk,
                     platform=platform,
                     handle=raw.strip(),
                     handle_normalised=norm,
-                    url=profile_url(platform, norm) if platform != "other" else "",
+                    url=_profile_url(platform, norm) if platform != "other" else "",
                 )
                 entity.accounts[key] = account
                 entity.new_accounts.append(account)
@@ -420,8 +509,9 @@ class CreatorBatch:
                 continue
             entity.contacts.add((kind, normalised))
             entity.new_contacts.append(
-                ContactMethod(
-                    workspace=self.ws,
+                plain(
+                    ContactMethod,
+                    workspace_id=self.ws.pk,
                     kind=kind,
                     value=normalised if kind == ContactMethod.Kind.EMAIL else raw.strip(),
                     value_normalised=normalised,
@@ -463,10 +553,7 @@ class CreatorBatch:
         fields = set().union(*(e.dirty for e in changed)) if changed else set()
         for entity in changed:
             entity.creator.updated_at = stamp
-        if changed:
-            Creator.objects.bulk_update(
-                [e.creator for e in changed], sorted(fields | {"updated_at"}), batch_size=2000
-            )
+        fast_update(Creator, [e.creator for e in changed], sorted(fields | {"updated_at"}))
         accounts, contacts, account_updates = [], [], []
         for entity in self.entities.values():
             for account in entity.new_accounts:
@@ -480,15 +567,15 @@ class CreatorBatch:
                 account_updates.append(account)
         fast_insert(PlatformAccount, accounts)
         fast_insert(ContactMethod, contacts)
-        if account_updates:
-            PlatformAccount.objects.bulk_update(
-                account_updates,
-                ["followers", "average_views", "engagement_rate", "updated_at"],
-                batch_size=2000,
-            )
+        fast_update(
+            PlatformAccount,
+            account_updates,
+            ["followers", "average_views", "engagement_rate", "updated_at"],
+        )
         creators_reach_refresh(creator_ids=[e.creator.pk for e in changed if e.reach_changed])
         self._write_tags()
         events = []
+        actor_id = self.ctx.actor.pk if self.ctx.actor is not None else None
         for entity in self.entities.values():
             if not entity.in_db:
                 verb, data = ActivityEvent.Verb.CREATOR_IMPORTED, {"created": True}
@@ -497,10 +584,11 @@ class CreatorBatch:
             else:
                 continue
             events.append(
-                ActivityEvent(
-                    workspace=self.ws,
+                plain(
+                    ActivityEvent,
+                    workspace_id=self.ws.pk,
                     verb=verb,
-                    actor=self.ctx.actor,
+                    actor_id=actor_id,
                     creator_id=entity.creator.pk,
                     data={**data, "import_job": self.ctx.job.pk, **(event_data or {})},
                 )
@@ -533,7 +621,7 @@ class CreatorBatch:
             found = existing()
         through = Creator.tags.through
         links = [
-            through(creator_id=entity.creator.pk, tag_id=found[name.casefold().lower()])
+            plain(through, creator_id=entity.creator.pk, tag_id=found[name.casefold().lower()])
             for entity in self.entities.values()
             for name in entity.new_tags
             if name.casefold().lower() in found
