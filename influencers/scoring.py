@@ -204,17 +204,18 @@ def reason_texts(reasons) -> list[str]:
                 % values
             )
         elif key == "relationship":
-            values["contact_days"] = (
-                _("never") if r.get("contact_days") is None else r["contact_days"]
-            )
             values["reliability"] = "-" if r.get("reliability") is None else r["reliability"]
-            out.append(
-                _(
+            if r.get("contact_days") is None:
+                text = _(
+                    "Relationship: %(completed)s completed collaborations, never contacted, "
+                    "reliability %(reliability)s/5 (+%(points)s)"
+                )
+            else:
+                text = _(
                     "Relationship: %(completed)s completed collaborations, last contact "
                     "%(contact_days)s days ago, reliability %(reliability)s/5 (+%(points)s)"
                 )
-                % values
-            )
+            out.append(text % values)
         elif key == "amazon":
             out.append(
                 _(

@@ -67,3 +67,14 @@ def api_as(workspace):
 def api(api_as):
     """The owner of `workspace`, by token."""
     return api_as("owner")
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Chinese leaves Chinese active in this thread (LocaleMiddleware activates it
+    and nothing deactivates it under the test client); reset so tests don't depend on order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
