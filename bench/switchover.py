@@ -45,6 +45,7 @@ def _environment(args) -> None:
     os.environ["SWITCHOVER_SEND_RATE"] = str(args.rate)
     os.environ["SWITCHOVER_SEND_LEASE_SECONDS"] = str(args.lease)
     os.environ["SWITCHOVER_CHUNK_SIZE"] = str(args.chunk)
+    os.environ["SWITCHOVER_CLAIM_BATCH"] = str(args.claim_batch)
 
 
 def _ensure_database(url: str) -> None:
@@ -318,8 +319,8 @@ def _set_queue(queue: str) -> None:
 
 
 def recompute(url: str) -> dict:
-    """In a subprocess on the other database: migrate, then time the recompute of the largest
-    workspace (set-based, one statement per 100,000-id range)."""
+    """In a subprocess on the other database: migrate, then time recomputes of the largest
+    workspace (set-based, one statement per id range; see recompute_here)."""
     env = {**os.environ, "DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "true"}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity=0"], cwd=ROOT, env=env, check=True
@@ -336,19 +337,43 @@ def recompute(url: str) -> dict:
 
 
 def recompute_here() -> dict:
+    """Three timed recomputes of the largest workspace, READINESS_PARALLEL id ranges at a time:
+    * full: with other weights (patched in this process only, nothing else is written), so
+      every creator's score and reasons change and every row is rewritten;
+    * restore: back to the workspace's own weights, every row rewritten again;
+    * unchanged: once more with nothing changed: every score computed and compared, no row
+      rewritten except those whose reasons age (days since last contact)."""
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db.models import Count
 
     from influencers.models import Creator
-    from influencers.services.readiness import readiness_recompute
+    from influencers.services import readiness
 
     top = Creator.objects.values("workspace_id").annotate(n=Count("id")).order_by("-n").first()
-    started = time.monotonic()
-    updated = readiness_recompute(workspace_id=top["workspace_id"])
-    seconds = time.monotonic() - started
-    return {"creators": updated, "seconds": round(seconds, 2)}
+    own = readiness.scoring_weights_for
+    other = {
+        "reach": 30,
+        "engagement": 10,
+        "results": 25,
+        "relationship": 10,
+        "amazon": 15,
+        "contactability": 10,
+    }
+    figures = {"creators": top["n"], "parallel": settings.READINESS_PARALLEL}
+    for label, weights in (("full", other), ("restore", None), ("unchanged", None)):
+        readiness.scoring_weights_for = (
+            (lambda *, workspace_id, w=weights: dict(w)) if weights else own
+        )
+        started = time.monotonic()
+        written = readiness.readiness_recompute(workspace_id=top["workspace_id"])
+        seconds = time.monotonic() - started
+        figures[label] = {"rows_written": written, "seconds": round(seconds, 2)}
+        print(label, figures[label], flush=True)
+    readiness.scoring_weights_for = own
+    return figures
 
 
 def main() -> None:
@@ -356,6 +381,7 @@ def main() -> None:
     parser.add_argument("--creators", type=int, default=10_000)
     parser.add_argument("--rate", type=int, default=0, help="sends/s across workers; 0: none")
     parser.add_argument("--chunk", type=int, default=250)
+    parser.add_argument("--claim-batch", type=int, default=10, help="invitations per claim")
     parser.add_argument("--lease", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--recompute-url", default="")
@@ -381,6 +407,7 @@ def main() -> None:
         "worker_processes": 2,
         "send_rate_limit": args.rate,
         "chunk": args.chunk,
+        "claim_batch": args.claim_batch,
     }
     if not args.skip_launch:
         sink = Sink()
@@ -407,7 +434,11 @@ def main() -> None:
     if args.recompute_url:
         figures["recompute"] = recompute(args.recompute_url)
         r = figures["recompute"]
-        print(f"readiness recompute: {r['creators']} creators in {r['seconds']} s")
+        for label in ("full", "restore", "unchanged"):
+            print(
+                f"readiness recompute ({label}): {r[label]['rows_written']} of {r['creators']} "
+                f"rows written in {r[label]['seconds']} s"
+            )
     print(json.dumps(figures))
 
 

@@ -137,7 +137,10 @@ s AS (
 UPDATE influencers_creator c
 SET readiness_score = s.score, readiness_reasons = s.reasons, readiness_computed_at = now()
 FROM s
-WHERE c.id = s.id
+WHERE c.id = s.id AND c.workspace_id = %(ws)s {where_c}
+  AND (c.readiness_score IS DISTINCT FROM s.score
+       OR c.readiness_reasons IS DISTINCT FROM s.reasons
+       OR c.readiness_computed_at IS NULL)
 """
 
 

@@ -92,7 +92,9 @@ def test_recompute_is_set_based_query_count_does_not_grow(workspace, batch):
     small, _n = run(2)
     large, updated = run(20)
     assert small == large
-    assert updated == (20 if batch else 22)
+    # The whole-workspace run scores all 22 but rewrites only the 20 new ones: the first two
+    # come out unchanged.
+    assert updated == 20
 
 
 def test_workspace_weights_change_the_score(workspace):
@@ -141,3 +143,61 @@ def test_a_change_is_rescored_after_commit():
     ContactMethodFactory(creator=creator, kind="phone", value="+12025550100")
     creator.refresh_from_db()
     assert creator.readiness_score == 10
+
+
+def test_unchanged_scores_are_not_rewritten_and_the_pool_check_is_recorded(workspace):
+    creator = _strong(workspace)
+    assert readiness_recompute(workspace_id=workspace.pk) == 1
+    creator.refresh_from_db()
+    first = creator.readiness_computed_at
+    workspace.refresh_from_db()
+    checked = workspace.readiness_checked_at
+    assert checked is not None
+
+    # Nothing changed: scored and compared, not rewritten; the workspace records the check.
+    assert readiness_recompute(workspace_id=workspace.pk) == 0
+    assert readiness_recompute(workspace_id=workspace.pk, creator_ids=[creator.pk]) == 0
+    creator.refresh_from_db()
+    assert creator.readiness_computed_at == first
+    workspace.refresh_from_db()
+    assert workspace.readiness_checked_at > checked
+
+    ContactMethodFactory(creator=creator, consent=False, is_primary=False)  # no effect
+    NoteFactory(creator=creator, kind="performance", rating_reliability=1)  # lowers it
+    score = creator.readiness_score
+    assert readiness_recompute(workspace_id=workspace.pk) == 1
+    creator.refresh_from_db()
+    assert creator.readiness_score < score
+    assert creator.readiness_computed_at >= first  # now(): the test's one transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whole_workspace_ranges_run_in_parallel_on_their_own_connections(settings, monkeypatch):
+    from influencers.services import readiness
+    from tests.factories import WorkspaceFactory
+
+    ws = WorkspaceFactory()
+    creators = [_strong(ws) for _ in range(5)]
+    Creator.objects.update(readiness_score=0, readiness_reasons=[], readiness_computed_at=None)
+    monkeypatch.setattr(readiness, "RANGE_SIZE", 2)
+    settings.READINESS_PARALLEL = 2
+    threads = set()
+    score_range = readiness._score_range
+
+    def spy(*args):
+        import threading
+
+        threads.add(threading.get_ident())
+        return score_range(*args)
+
+    monkeypatch.setattr(readiness, "_score_range", spy)
+    assert readiness_recompute(workspace_id=ws.pk) == 5
+    assert len(threads) >= 1 and threading_main() not in threads
+    scores = Creator.objects.filter(pk__in=[c.pk for c in creators])
+    assert all(c.readiness_score >= 80 and c.readiness_computed_at for c in scores)
+
+
+def threading_main() -> int:
+    import threading
+
+    return threading.main_thread().ident

@@ -240,3 +240,50 @@ def test_expired_or_forged_links_are_refused(
     settings.SWITCHOVER_ANSWER_MAX_AGE_DAYS = 0
     time.sleep(1.1)
     assert client.get(reverse("switchover-answer", args=[token])).status_code == 404
+
+
+def test_a_chunk_is_claimed_and_marked_per_batch_over_one_smtp_connection(
+    workspace, smtp, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from influencers.switchover import launch
+
+    settings.SWITCHOVER_CLAIM_BATCH = 10
+    plan = make_plan(workspace)
+    eligible(workspace, 25, start=2)  # not maker1: no refusal here
+    ids = []
+    for row in selection.launch_queryset(plan).values(*selection.COLUMNS):
+        ids += launch.draft_invitations(
+            plan_id=plan.pk, prepared=[selection.Preparer(plan).prepare(row)]
+        )
+    opened = []
+    real = launch.get_connection
+
+    def counting():
+        backend = real()
+        opened.append(backend)
+        return backend
+
+    launch.get_connection, restore = counting, launch.get_connection
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            sent, retry = launch.send_invitations(invitation_ids=ids + ids)  # twice: no effect
+    finally:
+        launch.get_connection = restore
+    assert (sent, retry) == (25, [])
+    assert len(smtp.messages) == 25
+    assert len(opened) == 1  # one SMTP connection for the whole chunk
+    # 5 claims (3 match), and per batch of 10: one transaction marking invitations, creators
+    # and events; not a statement per email.
+    assert len(ctx.captured_queries) <= 5 + 3 * 6
+    assert set(Invitation.objects.filter(plan=plan).values_list("status", flat=True)) == {"sent"}
+    assert ActivityEvent.objects.filter(verb="invitation.sent").count() == 25
+    assert all(
+        i.message_id == f"<switchover-invitation-{i.pk}@"
+        + launch.message_id(0).rpartition("@")[2]
+        for i in Invitation.objects.filter(plan=plan)
+    )
+    contacted = Creator.objects.filter(workspace=workspace, last_contacted_at__isnull=False)
+    assert contacted.count() == 25

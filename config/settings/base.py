@@ -250,10 +250,15 @@ CELERY_BEAT_SCHEDULE["requeue-stalled-imports"] = {
 # --- Readiness score and switch-over (influencers/scoring.py, influencers/switchover/).
 # A burst of edits to one creator costs one recompute after this many seconds.
 READINESS_DEBOUNCE_SECONDS = env.int("READINESS_DEBOUNCE_SECONDS", default=5)
+# Id ranges of a whole-workspace recompute scored at once, each on its own connection.
+READINESS_PARALLEL = env.int("READINESS_PARALLEL", default=2)
 # Invitation emails per second across all workers (a Redis counter per second).
 SWITCHOVER_SEND_RATE = env.int("SWITCHOVER_SEND_RATE", default=200)
 # Invitations per fan-out task.
 SWITCHOVER_CHUNK_SIZE = env.int("SWITCHOVER_CHUNK_SIZE", default=250)
+# Invitations claimed per statement inside a chunk (and marked sent per transaction): at most
+# this many per worker process end up "uncertain" when the process is killed mid-send.
+SWITCHOVER_CLAIM_BATCH = env.int("SWITCHOVER_CLAIM_BATCH", default=10)
 # SMTP failures are retried this many times with exponential backoff from this many seconds.
 SWITCHOVER_SEND_MAX_ATTEMPTS = env.int("SWITCHOVER_SEND_MAX_ATTEMPTS", default=5)
 SWITCHOVER_RETRY_BACKOFF_SECONDS = env.int("SWITCHOVER_RETRY_BACKOFF_SECONDS", default=30)

@@ -116,6 +116,8 @@ class Creator(WorkspaceOwnedModel):
     # UPDATE per batch), never by save(); reasons are [{"key", "points", ...figures}].
     readiness_score = models.PositiveSmallIntegerField(_("readiness"), default=0)
     readiness_reasons = models.JSONField(_("readiness reasons"), default=list, blank=True)
+    # Set when the score or reasons last changed: a recompute giving the same values does not
+    # rewrite the row (Workspace.readiness_checked_at says when the pool was last checked).
     readiness_computed_at = models.DateTimeField(_("readiness computed"), null=True, blank=True)
 
     history = HistoricalRecords(

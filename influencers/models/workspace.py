@@ -13,6 +13,11 @@ class Workspace(TimeStampedModel):
     default_currency = models.CharField(
         _("default currency"), max_length=3, choices=Currency.choices, default=Currency.USD
     )
+    # When the whole pool's readiness was last recomputed (nightly, after a weights change).
+    # A creator's own readiness_computed_at is when their score or reasons last changed.
+    readiness_checked_at = models.DateTimeField(
+        _("readiness checked"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("workspace")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Max, Min
+from django.utils import timezone
 
 from influencers import scoring
 from influencers.models import Creator, ScoringWeights, Workspace
 
-RANGE_SIZE = 100_000
+RANGE_SIZE = 50_000
 PENDING_KEY = "readiness:pending:{}"
 
 
@@ -24,9 +27,29 @@ def _supported() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _score_range(workspace_id: int, weights: dict[str, int], low: int, high: int) -> int:
+    with transaction.atomic():
+        return scoring.score_id_range(
+            workspace_id=workspace_id, weights=weights, low=low, high=high
+        )
+
+
+def _score_range_in_thread(*args) -> int:
+    # Each thread has its own Django connection: close it when the range is done.
+    try:
+        return _score_range(*args)
+    finally:
+        connection.close()
+
+
 def readiness_recompute(*, workspace_id: int, creator_ids=None) -> int:
-    """Recompute and store readiness. With creator_ids: one statement for that batch; without:
-    the whole workspace, one statement per id range of RANGE_SIZE."""
+    """Recompute readiness; returns how many creators' stored score or reasons changed (rows
+    whose score and reasons come out the same are not rewritten, and keep their
+    ``readiness_computed_at``).
+
+    With creator_ids: one statement for that batch. Without: the whole workspace, one statement
+    (and transaction) per id range of RANGE_SIZE, READINESS_PARALLEL ranges at a time on their
+    own connections; then ``Workspace.readiness_checked_at`` is set."""
     if not _supported():
         return 0
     weights = scoring_weights_for(workspace_id=workspace_id)
@@ -34,17 +57,24 @@ def readiness_recompute(*, workspace_id: int, creator_ids=None) -> int:
         return scoring.score_creators(
             workspace_id=workspace_id, weights=weights, creator_ids=creator_ids
         )
+    started = timezone.now()
     bounds = Creator.objects.filter(workspace_id=workspace_id).aggregate(
         low=Min("id"), high=Max("id")
     )
-    if bounds["low"] is None:
-        return 0
     updated = 0
-    for low in range(bounds["low"], bounds["high"] + 1, RANGE_SIZE):
-        with transaction.atomic():
-            updated += scoring.score_id_range(
-                workspace_id=workspace_id, weights=weights, low=low, high=low + RANGE_SIZE
-            )
+    if bounds["low"] is not None:
+        ranges = [
+            (workspace_id, weights, low, low + RANGE_SIZE)
+            for low in range(bounds["low"], bounds["high"] + 1, RANGE_SIZE)
+        ]
+        parallel = max(1, settings.READINESS_PARALLEL)
+        # Other connections cannot see this transaction's rows: inside one, stay on it.
+        if parallel == 1 or len(ranges) == 1 or connection.in_atomic_block:
+            updated = sum(_score_range(*r) for r in ranges)
+        else:
+            with ThreadPoolExecutor(max_workers=parallel) as pool:
+                updated = sum(pool.map(lambda r: _score_range_in_thread(*r), ranges))
+    Workspace.objects.filter(pk=workspace_id).update(readiness_checked_at=started)
     return updated
 
 

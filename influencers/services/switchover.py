@@ -57,8 +57,10 @@ def switchover_schedule(*, plan: SwitchoverPlan, at: dt.datetime) -> SwitchoverP
 
 
 def switchover_plan_run(*, plan_id: int) -> int:
-    """The fan-out: draft the missing invitations in chunks, queue the drafted ones for sending
-    in chunks. Idempotent; returns how many invitations were newly drafted."""
+    """The fan-out: draft the missing invitations in chunks and queue each chunk for sending as
+    soon as its drafting transaction has committed (the other worker processes send while this
+    one drafts); then queue invitations left drafted by an earlier run. Idempotent; returns how
+    many invitations were newly drafted."""
     from influencers.tasks_switchover import switchover_send_chunk
 
     plan = SwitchoverPlan.objects.select_related("workspace").get(pk=plan_id)
@@ -66,6 +68,15 @@ def switchover_plan_run(*, plan_id: int) -> int:
     chunk = settings.SWITCHOVER_CHUNK_SIZE
     remaining = plan.max_invitations - plan.invitations.count()
     drafted = 0
+    queued: set[int] = set()
+
+    def draft(batch) -> int:
+        ids = launch.draft_invitations(plan_id=plan_id, prepared=batch)
+        if ids:  # committed: a worker may claim them now
+            switchover_send_chunk.delay(ids)
+            queued.update(ids)
+        return len(ids)
+
     if remaining > 0:
         preparer = selection.Preparer(plan)
         rows = (
@@ -81,15 +92,19 @@ def switchover_plan_run(*, plan_id: int) -> int:
                 continue
             batch.append(prepared)
             if len(batch) >= min(chunk, remaining - drafted):
-                drafted += launch.draft_invitations(plan_id=plan_id, prepared=batch)
+                drafted += draft(batch)
                 batch = []
                 if drafted >= remaining:
                     break
         if batch:
-            drafted += launch.draft_invitations(plan_id=plan_id, prepared=batch)
-    ids = list(
-        plan.invitations.filter(status=S.DRAFTED).order_by("pk").values_list("pk", flat=True)
-    )
+            drafted += draft(batch)
+    ids = [
+        pk
+        for pk in plan.invitations.filter(status=S.DRAFTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        if pk not in queued
+    ]
     for start in range(0, len(ids), chunk):
         switchover_send_chunk.delay(ids[start : start + chunk])
     SwitchoverPlan.objects.filter(pk=plan_id, status=P.LAUNCHING).update(

@@ -18,12 +18,16 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from influencers.models import (
@@ -41,11 +45,12 @@ from .selection import Prepared
 S = Invitation.Status
 
 
-def draft_invitations(*, plan_id: int, prepared: list[Prepared]) -> int:
-    """One Collaboration + one Invitation per sendable creator not yet invited by this plan."""
+def draft_invitations(*, plan_id: int, prepared: list[Prepared]) -> list[int]:
+    """One Collaboration + one Invitation per sendable creator not yet invited by this plan.
+    Returns the ids of the invitations drafted now."""
     candidates = [p for p in prepared if p.sendable]
     if not candidates:
-        return 0
+        return []
     with transaction.atomic():
         plan = SwitchoverPlan.objects.select_for_update().get(pk=plan_id)
         existing = set(
@@ -55,7 +60,7 @@ def draft_invitations(*, plan_id: int, prepared: list[Prepared]) -> int:
         )
         fresh = [p for p in candidates if p.creator_id not in existing]
         if not fresh:
-            return 0
+            return []
         collaborations = Collaboration.objects.bulk_create(
             [
                 Collaboration(
@@ -80,7 +85,7 @@ def draft_invitations(*, plan_id: int, prepared: list[Prepared]) -> int:
                 for pid in product_ids
             ]
         )
-        Invitation.objects.bulk_create(
+        invitations = Invitation.objects.bulk_create(
             [
                 Invitation(
                     workspace_id=plan.workspace_id,
@@ -98,25 +103,30 @@ def draft_invitations(*, plan_id: int, prepared: list[Prepared]) -> int:
                 for p, c in zip(fresh, collaborations, strict=True)
             ]
         )
-    return len(fresh)
+    return [i.pk for i in invitations]
 
 
-def throttle() -> None:
-    """Wait for a slot: at most SWITCHOVER_SEND_RATE sends per second across all workers
-    (a counter per second in the shared cache)."""
+def throttle(wanted: int = 1) -> int:
+    """Wait for send slots: at most SWITCHOVER_SEND_RATE sends per second across all workers
+    (a counter per second in the shared cache). Returns how many of ``wanted`` were granted
+    (at least 1): one cache round trip per batch, not per email."""
     rate = settings.SWITCHOVER_SEND_RATE
     if rate <= 0:
-        return
+        return wanted
     while True:
         now = time.time()
         key = f"switchover:rate:{int(now)}"
         cache.add(key, 0, timeout=5)
         try:
-            count = cache.incr(key)
+            count = cache.incr(key, wanted)
         except ValueError:  # expired between add and incr
             continue
-        if count <= rate:
-            return
+        granted = min(wanted, rate - (count - wanted))
+        if granted < wanted:
+            with contextlib.suppress(ValueError):  # give back what this second cannot take
+                cache.decr(key, wanted - max(granted, 0))
+        if granted > 0:
+            return granted
         time.sleep(max(0.001, 1 - (now - int(now))))
 
 
@@ -125,72 +135,140 @@ def message_id(invitation_id: int) -> str:
     return f"<switchover-invitation-{invitation_id}@{domain}>"
 
 
+@dataclass
+class Claimed:
+    pk: int
+    workspace_id: int
+    plan_id: int
+    creator_id: int
+    email: str
+    subject: str
+    body: str
+    tracking_link: str
+    send_attempts: int
+
+
+_CLAIM = """
+UPDATE {table} SET status = %s, claimed_at = %s, updated_at = %s,
+                   send_attempts = send_attempts + 1
+WHERE id = ANY(%s) AND status = %s
+RETURNING id, workspace_id, plan_id, creator_id, email, subject, body, tracking_link,
+          send_attempts
+"""
+
+
+def _claim(invitation_ids: list[int]) -> list[Claimed]:
+    """One statement (autocommit, so the claim is durable before anything is sent): the
+    drafted ones among these become "sending"; only they are returned, only they are sent."""
+    now = timezone.now()
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM.format(table=Invitation._meta.db_table),
+            [S.SENDING, now, now, list(invitation_ids), S.DRAFTED],
+        )
+        rows = cursor.fetchall()
+    return sorted((Claimed(*row) for row in rows), key=lambda c: c.pk)
+
+
 def send_invitations(*, invitation_ids: list[int]) -> tuple[int, list[tuple[int, int]]]:
-    """Send each drafted invitation at most once. Returns (sent, [(id, attempts) to retry])."""
+    """Send each drafted invitation at most once. Returns (sent, [(id, attempts) to retry]).
+
+    Claims SWITCHOVER_CLAIM_BATCH invitations per statement, sends them over one SMTP
+    connection (kept open for the whole chunk), marks the accepted ones sent in one
+    transaction. A batch is small so a killed worker leaves few claims "uncertain"."""
     sent = 0
     retry: list[tuple[int, int]] = []
-    connection = None
+    batch = max(1, settings.SWITCHOVER_CLAIM_BATCH)
+    smtp = None
     try:
-        for invitation_id in invitation_ids:
-            now = timezone.now()
-            claimed = Invitation.objects.filter(pk=invitation_id, status=S.DRAFTED).update(
-                status=S.SENDING,
-                claimed_at=now,
-                send_attempts=F("send_attempts") + 1,
-                updated_at=now,
-            )
-            if not claimed:
-                continue  # sent, being sent, or answered already: never twice
-            invitation = Invitation.objects.get(pk=invitation_id)
-            throttle()
-            if connection is None:
-                connection = get_connection()
-            email = EmailMessage(
-                subject=invitation.subject,
-                body=invitation.body,
-                to=[invitation.email],
-                headers={"Message-ID": message_id(invitation.pk)},
-                connection=connection,
-            )
-            try:
-                email.send()
-            except (smtplib.SMTPException, OSError) as exc:
-                # The server refused or the connection failed before it accepted the message.
-                failed = invitation.send_attempts >= settings.SWITCHOVER_SEND_MAX_ATTEMPTS
-                Invitation.objects.filter(pk=invitation.pk, status=S.SENDING).update(
-                    status=S.FAILED if failed else S.DRAFTED,
-                    last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                    updated_at=timezone.now(),
-                )
-                if not failed:
-                    retry.append((invitation.pk, invitation.send_attempts))
-                with contextlib.suppress(Exception):  # the connection is already broken
-                    connection.close()
-                connection = None
-                continue
-            _mark_sent(invitation)
-            sent += 1
+        for start in range(0, len(invitation_ids), batch):
+            claimed = _claim(invitation_ids[start : start + batch])
+            done: list[Claimed] = []
+            pending = list(claimed)
+            while pending:
+                slots = throttle(len(pending))
+                if smtp is None:
+                    smtp = get_connection()
+                    smtp.open()
+                for invitation in pending[:slots]:
+                    try:
+                        smtp.send_messages([_message(invitation, smtp)])
+                    except (smtplib.SMTPException, OSError) as exc:
+                        # Refused, or the connection failed before the server accepted it.
+                        if _failed(invitation, exc):
+                            retry.append((invitation.pk, invitation.send_attempts))
+                        with contextlib.suppress(Exception):  # it may be broken already
+                            smtp.close()
+                        smtp = None
+                        pending = pending[pending.index(invitation) + 1 :]
+                        break
+                    done.append(invitation)
+                else:
+                    pending = pending[slots:]
+            if done:
+                _mark_sent(done)
+                sent += len(done)
     finally:
-        if connection is not None:
-            connection.close()
+        if smtp is not None:
+            with contextlib.suppress(Exception):
+                smtp.close()
     return sent, retry
 
 
-def _mark_sent(invitation: Invitation) -> None:
-    from influencers.services.events import event_record
+def _message(invitation: Claimed, smtp) -> EmailMessage:
+    return EmailMessage(
+        subject=invitation.subject,
+        body=invitation.body,
+        to=[invitation.email],
+        headers={"Message-ID": message_id(invitation.pk)},
+        connection=smtp,
+    )
 
+
+def _failed(invitation: Claimed, exc: Exception) -> bool:
+    """Back to drafted for a retry, or failed after the last attempt; the error is recorded.
+    Returns whether it should be retried."""
+    failed = invitation.send_attempts >= settings.SWITCHOVER_SEND_MAX_ATTEMPTS
+    Invitation.objects.filter(pk=invitation.pk, status=S.SENDING).update(
+        status=S.FAILED if failed else S.DRAFTED,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        updated_at=timezone.now(),
+    )
+    return not failed
+
+
+def _mark_sent(invitations: list[Claimed]) -> None:
+    """One transaction for the batch: invitations sent, creators contacted, one event each."""
+    domain = message_id(0).rpartition("@")[2]
     now = timezone.now()
+    target_type = ContentType.objects.get_for_model(Invitation)
     with transaction.atomic():
-        Invitation.objects.filter(pk=invitation.pk, status=S.SENDING).update(
-            status=S.SENT, sent_at=now, message_id=message_id(invitation.pk), updated_at=now
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations], status=S.SENDING).update(
+            status=S.SENT,
+            sent_at=now,
+            message_id=Concat(
+                Value("<switchover-invitation-"),
+                Cast("id", CharField()),
+                Value(f"@{domain}"),
+                output_field=CharField(),
+            ),
+            updated_at=now,
         )
-        Creator.objects.filter(pk=invitation.creator_id).update(last_contacted_at=now)
-        event_record(
-            workspace=invitation.workspace,
-            verb=ActivityEvent.Verb.INVITATION_SENT,
-            creator_id=invitation.creator_id,
-            target=invitation,
-            data={"plan": invitation.plan_id, "link": invitation.tracking_link},
+        Creator.objects.filter(pk__in={i.creator_id for i in invitations}).update(
+            last_contacted_at=now
+        )
+        ActivityEvent.objects.bulk_create(
+            [
+                ActivityEvent(
+                    workspace_id=i.workspace_id,
+                    verb=ActivityEvent.Verb.INVITATION_SENT,
+                    creator_id=i.creator_id,
+                    target_type=target_type,
+                    target_id=i.pk,
+                    data={"plan": i.plan_id, "link": i.tracking_link},
+                )
+                for i in invitations
+            ]
         )
 
 

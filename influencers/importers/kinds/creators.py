@@ -9,6 +9,7 @@ creator's remarks; a row fails only when it names no creator (no usable handle n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -245,6 +246,25 @@ class Entity:
     reach_changed: bool = False
 
 
+@contextlib.contextmanager
+def _index_scans(cursor):
+    """Within the batch's transaction, make the planner use the creator_id indexes: the ids
+    of creators written by the previous batches lie past the column statistics, so it
+    estimates hundreds of rows per id and reads the whole contact / account table instead
+    (~150 ms a query at a million rows, against ~1 ms through the index)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    cursor.execute(
+        "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+    )
+    previous = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+
+
 @functools.cache
 def _creator_columns() -> list:
     """The creator columns a batch reads and may update (JSON ones are never set here)."""
@@ -330,11 +350,13 @@ class CreatorBatch:
                 self.keys.setdefault(key, creator_id)
 
     @staticmethod
-    def _in(values: set) -> str:
+    def _in(values, array_type: str = "text[]") -> str:
         # PostgreSQL takes the whole list as one array parameter (no per-value placeholders
-        # to build and send); other databases get a plain IN list.
+        # to build and send); other databases get a plain IN list. The explicit type matters:
+        # a list of ints would otherwise travel as numeric[], and `creator_id = ANY(numeric[])`
+        # cannot use the index on creator_id (a sequential scan of the table per query).
         if connection.vendor == "postgresql":
-            return "= ANY(%s)"
+            return f"= ANY(%s::{array_type})"
         return f"IN ({', '.join(['%s'] * len(values))})"
 
     @staticmethod
@@ -365,9 +387,9 @@ class CreatorBatch:
         if not ids:
             return
         quote = connection.ops.quote_name
-        in_ids, in_params = self._in(ids), self._in_params(ids)
+        in_ids, in_params = self._in(ids, "bigint[]"), self._in_params(ids)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, _index_scans(cursor):
             columns = _creator_columns()
             cursor.execute(
                 f"SELECT {', '.join(quote(f.column) for f in columns)} "
