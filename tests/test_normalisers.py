@@ -1238,3 +1238,16 @@ def test_zh_sheet(zh_rows):
     assert countries == {"US", "GB", "DE", "FR", "MX", "CA"}
     assert normalise_handle(" RODRIGUEZSARAH369 ") == "rodriguezsarah369"
     assert normalise_phone("(201) 727-7061", "美国") == "+12017277061"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_clean_text_fast_path_for_ascii_matches_the_full_path(value):
+    import unicodedata
+
+    from influencers.normalisers.errors import _INVISIBLE, clean_text
+
+    full = unicodedata.normalize("NFKC", value)
+    full = "".join(
+        ch for ch in full if ch not in _INVISIBLE and unicodedata.category(ch) != "Cf"
+    ).strip()
+    assert clean_text(value) == full

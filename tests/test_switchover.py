@@ -281,8 +281,7 @@ def test_a_chunk_is_claimed_and_marked_per_batch_over_one_smtp_connection(
     assert set(Invitation.objects.filter(plan=plan).values_list("status", flat=True)) == {"sent"}
     assert ActivityEvent.objects.filter(verb="invitation.sent").count() == 25
     assert all(
-        i.message_id == f"<switchover-invitation-{i.pk}@"
-        + launch.message_id(0).rpartition("@")[2]
+        i.message_id == f"<switchover-invitation-{i.pk}@" + launch.message_id(0).rpartition("@")[2]
         for i in Invitation.objects.filter(plan=plan)
     )
     contacted = Creator.objects.filter(workspace=workspace, last_contacted_at__isnull=False)

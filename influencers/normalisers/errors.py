@@ -37,6 +37,10 @@ def clean_text(value: str) -> str:
     NFKC turns full-width forms (``＠ｎａｍｅ``, ``１２万``) and compatibility characters
     into their plain equivalents. Shared by all normalisers (this is the package's base module).
     """
+    if value.isascii():
+        # Fast path (most cells): NFKC leaves ASCII alone and every invisible character we
+        # drop lies outside ASCII, so only the strip remains.
+        return value.strip()
     text = unicodedata.normalize("NFKC", value)
     text = "".join(ch for ch in text if ch not in _INVISIBLE and unicodedata.category(ch) != "Cf")
     return text.strip()
