@@ -6,11 +6,12 @@ Exactly once, in two steps:
   and each new creator gets one Collaboration and one Invitation in the same transaction
   (``UNIQUE (plan, creator)`` is the backstop). A second launch or a retried task drafts
   nothing new.
-* Sending claims each invitation with ``UPDATE ... SET status='sending' WHERE
-  status='drafted'``; only the worker whose UPDATE matched sends, and marks it sent after the
-  SMTP server accepted it. A worker killed between claim and mark leaves the invitation in
-  "sending": after the lease it becomes "uncertain" and is NOT resent (at most once: a missing
-  email can be resent by a person, a duplicate cannot be taken back).
+* Sending claims a small batch of invitations with one ``UPDATE ... SET status='sending'
+  WHERE id = ANY(...) AND status='drafted' RETURNING ...``; only the worker whose UPDATE matched
+  an invitation sends it, and marks it sent after the SMTP server accepted it. A worker killed
+  between claim and mark leaves the batch's invitations in "sending": after the lease they
+  become "uncertain" and are NOT resent (at most once: a missing email can be resent by a
+  person, a duplicate cannot be taken back).
 """
 
 from __future__ import annotations
