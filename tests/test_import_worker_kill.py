@@ -4,17 +4,11 @@ duplicate creator, account, contact or event."""
 
 import os
 import signal
-import subprocess
 import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
-from config.celery_app import app
 from influencers.importers import pipeline
 from influencers.models import (
     ActivityEvent,
@@ -29,56 +23,14 @@ from influencers.services.imports import (
     import_job_create,
     import_jobs_requeue_stalled,
 )
+from tests.workers import ROOT, new_queue, start_worker, stop, tasks_sent_to, wait_until
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+QUEUE = new_queue("test-import")
 
 
-def _start_worker(settings, queue, media_root):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_QUEUE": queue,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_MEDIA_ROOT": media_root,
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config.celery_app",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _wait(predicate, timeout, proc=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        if proc is not None and proc.poll() is not None:
-            pytest.fail("the worker exited")
-        time.sleep(0.05)
-    return False
+def _start_worker(media_root):
+    return start_worker(QUEUE, extra_env={"DJANGO_MEDIA_ROOT": media_root})
 
 
 def _state(workspace):
@@ -111,33 +63,28 @@ def test_sigkilled_worker_resumes_to_the_same_end_state(settings, tmp_path):
     job = import_job_create(
         workspace=workspace, actor=None, upload=SimpleUploadedFile("sheet.csv", data)
     )
-    queue = f"test-import-{uuid.uuid4().hex[:8]}"
-    old = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
-    worker = _start_worker(settings, queue, settings.MEDIA_ROOT)
+    worker = _start_worker(settings.MEDIA_ROOT)
     try:
-        import_job_confirm(job=job)
-        assert _wait(lambda: ImportJob.objects.get(pk=job.pk).rows_done >= 2000, 120, worker), (
-            "the worker never committed a batch"
-        )
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
-        killed = ImportJob.objects.get(pk=job.pk)
-        assert killed.state == "running" and 0 < killed.rows_done < killed.rows_total
+        with tasks_sent_to(QUEUE):
+            import_job_confirm(job=job)
+            assert wait_until(
+                lambda: ImportJob.objects.get(pk=job.pk).rows_done >= 2000, 120, worker
+            ), "the worker never committed a batch"
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+            killed = ImportJob.objects.get(pk=job.pk)
+            assert killed.state == "running" and 0 < killed.rows_done < killed.rows_total
 
-        worker = _start_worker(settings, queue, settings.MEDIA_ROOT)
-        # The beat task finds the stalled job (here without waiting 5 minutes).
-        import datetime as dt
+            worker = _start_worker(settings.MEDIA_ROOT)
+            # The beat task finds the stalled job (here without waiting 5 minutes).
+            import datetime as dt
 
-        assert job.pk in import_jobs_requeue_stalled(older_than=dt.timedelta(0))
-        assert _wait(lambda: ImportJob.objects.get(pk=job.pk).state == "succeeded", 180, worker), (
-            "the restarted worker did not finish the job"
-        )
+            assert job.pk in import_jobs_requeue_stalled(older_than=dt.timedelta(0))
+            assert wait_until(
+                lambda: ImportJob.objects.get(pk=job.pk).state == "succeeded", 180, worker
+            ), "the restarted worker did not finish the job"
     finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = old
-        if worker.poll() is None:
-            worker.terminate()
-            worker.wait(timeout=20)
+        stop(worker)
 
     done = ImportJob.objects.get(pk=job.pk)
     fields = (
