@@ -149,3 +149,23 @@ def test_metric_snapshot_cannot_point_at_another_creators_collaboration(workspac
     collab = collaboration_create(creator=b, kind="paid_post")
     with pytest.raises(ValidationError):
         metric_snapshot_record(creator=a, collaboration=collab, views=1)
+
+
+def test_a_note_cannot_point_at_another_creators_collaboration(workspace):
+    a = CreatorFactory(workspace=workspace)
+    collab = collaboration_create(creator=CreatorFactory(workspace=workspace), kind="paid_post")
+    with pytest.raises(ValidationError) as err:
+        note_add(creator=a, kind=Note.Kind.REMARK, body="x", collaboration=collab)
+    assert "collaboration" in err.value.message_dict
+    assert not a.notes.exists()
+
+
+def test_tags_are_matched_case_insensitively_without_a_query_per_tag(
+    workspace, django_assert_max_num_queries
+):
+    creator = creator_create(workspace=workspace, display_name="T", tags=["Beauty"])
+    # 11 with one look-up and one insert for all the tags (16 with a query per tag).
+    with django_assert_max_num_queries(11):
+        creator_update(creator=creator, tags=["beauty", "Pets", "pets ", "Home", "home"])
+    names = sorted(creator.tags.values_list("name", flat=True))
+    assert names == ["Beauty", "Home", "Pets"]

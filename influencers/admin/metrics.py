@@ -30,17 +30,6 @@ class MetricSnapshotAdminForm(forms.ModelForm):
             "currency",
         )
 
-    def clean(self):
-        cleaned_data = super().clean()
-        creator = cleaned_data.get("creator")
-        if creator is None:
-            return cleaned_data
-        for name in ("collaboration", "post"):
-            related = cleaned_data.get(name)
-            if related is not None and related.creator_id != creator.pk:
-                self.add_error(name, _("It belongs to another creator."))
-        return cleaned_data
-
 
 @admin.register(MetricSnapshot)
 class MetricSnapshotAdmin(WorkspaceScopedAdminMixin, ModelAdmin):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +41,37 @@ class Currency(models.TextChoices):
     CNY = "CNY", "CNY"
     AUD = "AUD", "AUD"
     MXN = "MXN", "MXN"
+
+
+def other_creator_errors(creator_id, **related) -> dict[str, list]:
+    """Field errors for related rows (a collaboration, a post) that belong to another creator
+    than `creator_id`. The one statement of the rule, used by models, forms, serializers and
+    the bulk metrics path."""
+    if creator_id is None:
+        return {}
+    return {
+        name: [_("It belongs to another creator.")]
+        for name, obj in related.items()
+        if obj is not None and obj.creator_id != creator_id
+    }
+
+
+class OneCreatorModel(models.Model):
+    """A row hanging off a creator whose optional links (`SAME_CREATOR_FIELDS`) must point at
+    rows of that same creator."""
+
+    SAME_CREATOR_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        related = {
+            name: getattr(self, name)
+            for name in self.SAME_CREATOR_FIELDS
+            if getattr(self, f"{name}_id") is not None
+        }
+        errors = other_creator_errors(self.creator_id, **related)
+        if errors:
+            raise ValidationError(errors)

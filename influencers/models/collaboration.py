@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Currency, WorkspaceOwnedModel
+from .base import Currency, OneCreatorModel, WorkspaceOwnedModel
 from .creator import Platform
 
 
@@ -129,7 +129,8 @@ class Collaboration(WorkspaceOwnedModel):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class ContentPost(WorkspaceOwnedModel):
+class ContentPost(OneCreatorModel, WorkspaceOwnedModel):
+    SAME_CREATOR_FIELDS = ("collaboration",)
     creator = models.ForeignKey(
         "influencers.Creator",
         on_delete=models.CASCADE,

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Currency, WorkspaceOwnedModel
+from .base import Currency, OneCreatorModel, WorkspaceOwnedModel
 
 COUNT_FIELDS = (
     "views",
@@ -22,9 +22,11 @@ class AppendOnlyError(Exception):
     pass
 
 
-class MetricSnapshot(WorkspaceOwnedModel):
+class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
     """Cumulative numbers for a post or collaboration at one moment. Never edited: a new reading
     is a new row, so history (and every chart drawn from it) stays true."""
+
+    SAME_CREATOR_FIELDS = ("collaboration", "post")
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("Manual")

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import WorkspaceOwnedModel
+from .base import OneCreatorModel, WorkspaceOwnedModel
 
 
 def _rating_field(label):
@@ -14,8 +14,10 @@ def _rating_field(label):
     )
 
 
-class Note(WorkspaceOwnedModel):
+class Note(OneCreatorModel, WorkspaceOwnedModel):
     """A dated entry on a creator's timeline."""
+
+    SAME_CREATOR_FIELDS = ("collaboration",)
 
     class Kind(models.TextChoices):
         EMAIL = "email", _("Outreach: email")

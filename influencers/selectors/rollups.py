@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.utils.dateparse import parse_datetime
 
 from influencers.models import Collaboration, CollaborationStatus, MetricSnapshot, Note
 
@@ -94,8 +95,6 @@ def creator_rollups(*, creator_ids: list[int]) -> dict[int, CreatorRollup]:
     result = {}
     for cid, collabs, posts, views, orders, gmv, cost, last_contact in rows:
         if isinstance(last_contact, str):  # SQLite returns text for aggregated datetimes
-            from django.utils.dateparse import parse_datetime
-
             last_contact = parse_datetime(last_contact)
         result[cid] = CreatorRollup(
             creator_id=cid,

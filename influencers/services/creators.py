@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 
 from influencers.models import ActivityEvent, ContactMethod, Creator, PlatformAccount, Tag
@@ -154,11 +154,25 @@ def creators_reach_refresh(*, creator_ids: Iterable[int]) -> int:
 
 
 def _set_tags(creator: Creator, tag_names: Iterable[str]) -> None:
-    tags = []
-    for name in {n.strip() for n in tag_names if n and n.strip()}:
-        tag = Tag.objects.filter(workspace=creator.workspace, name__iexact=name).first()
-        tags.append(tag or Tag.objects.create(workspace=creator.workspace, name=name))
-    creator.tags.set(tags)
+    """Tags by name, case-insensitively: one query for the known ones, one insert for the new."""
+    wanted: dict[str, str] = {}
+    for name in tag_names:
+        if name and name.strip():
+            wanted.setdefault(name.strip().lower(), name.strip())
+    known = {
+        tag.name.lower(): tag
+        for tag in Tag.objects.annotate(lname=Lower("name")).filter(
+            workspace=creator.workspace, lname__in=list(wanted)
+        )
+    }
+    new = [
+        Tag(workspace=creator.workspace, name=name)
+        for key, name in wanted.items()
+        if key not in known
+    ]
+    for tag in Tag.objects.bulk_create(new):
+        known[tag.name.lower()] = tag
+    creator.tags.set(known.values())
 
 
 @transaction.atomic

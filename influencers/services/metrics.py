@@ -25,9 +25,8 @@ def metric_snapshot_record(
     unknown = set(values) - set(VALUE_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown metric.")] for name in sorted(unknown)})
-    for related, label in ((collaboration, "collaboration"), (post, "post")):
-        if related is not None and related.creator_id != creator.pk:
-            raise ValidationError({label: [_("It belongs to another creator.")]})
+    # full_clean() below also refuses a collaboration or post of another creator
+    # (OneCreatorModel.clean).
     snapshot = MetricSnapshot(
         workspace=creator.workspace,
         creator=creator,

@@ -17,6 +17,7 @@ from influencers.models import (
     Product,
     Tag,
 )
+from influencers.models.base import other_creator_errors
 from influencers.services.metrics import VALUE_FIELDS
 
 from .base import (
@@ -27,6 +28,17 @@ from .base import (
 )
 
 TIMESTAMPS = ("id", "created_at", "updated_at")
+
+
+def validate_same_creator(serializer, attrs, *fields):
+    """Refuse links to another creator's rows with the model's own rule, before any write."""
+    creator = attrs.get("creator") or getattr(serializer.instance, "creator", None)
+    errors = other_creator_errors(
+        creator.pk if creator else None, **{name: attrs.get(name) for name in fields}
+    )
+    if errors:
+        raise serializers.ValidationError(errors)
+    return attrs
 
 
 class TagSerializer(StrictModelSerializer):
@@ -103,13 +115,7 @@ class NoteSerializer(StrictModelSerializer):
         read_only_fields = (*TIMESTAMPS, "author")
 
     def validate(self, attrs):
-        creator = attrs.get("creator") or getattr(self.instance, "creator", None)
-        collaboration = attrs.get("collaboration")
-        if collaboration is not None and creator and collaboration.creator_id != creator.pk:
-            raise serializers.ValidationError(
-                {"collaboration": [_("It belongs to another creator.")]}
-            )
-        return attrs
+        return validate_same_creator(self, attrs, "collaboration")
 
 
 class NoteUpdateSerializer(NoteSerializer):
@@ -184,13 +190,7 @@ class ContentPostSerializer(StrictModelSerializer):
         validators = []
 
     def validate(self, attrs):
-        creator = attrs.get("creator") or getattr(self.instance, "creator", None)
-        collaboration = attrs.get("collaboration")
-        if collaboration is not None and creator and collaboration.creator_id != creator.pk:
-            raise serializers.ValidationError(
-                {"collaboration": [_("It belongs to another creator.")]}
-            )
-        return attrs
+        return validate_same_creator(self, attrs, "collaboration")
 
 
 class ContentPostUpdateSerializer(ContentPostSerializer):
@@ -225,12 +225,7 @@ class MetricSnapshotSerializer(StrictModelSerializer):
         extra_kwargs = {"captured_at": {"required": False}}
 
     def validate(self, attrs):
-        creator = attrs["creator"]
-        for name in ("collaboration", "post"):
-            related = attrs.get(name)
-            if related is not None and related.creator_id != creator.pk:
-                raise serializers.ValidationError({name: [_("It belongs to another creator.")]})
-        return attrs
+        return validate_same_creator(self, attrs, "collaboration", "post")
 
 
 class BulkMetricSnapshotSerializer(StrictSerializer):

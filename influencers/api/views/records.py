@@ -11,6 +11,7 @@ from influencers.api.errors import ItemsValidationError, PayloadTooLarge, flatte
 from influencers.api.pagination import KeysetPagination, Ordering
 from influencers.api.serializers import records as s
 from influencers.models import Campaign, ContentPost, Product, Tag
+from influencers.models.base import other_creator_errors
 from influencers.selectors import api_records as sel
 from influencers.services.collaborations import collaboration_advance, collaboration_create
 from influencers.services.metrics import metric_snapshot_record, metric_snapshots_record_bulk
@@ -193,7 +194,6 @@ def _bulk_items(workspace, raw_items: list) -> tuple[list[dict], dict]:
         post_ids=[i["post"] for i in items if i.get("post")],
     )
     missing = _("No such record in this workspace.")
-    other = _("It belongs to another creator.")
     errors: dict[str, dict] = {}
     resolved = []
     for index, item in enumerate(items):
@@ -210,8 +210,13 @@ def _bulk_items(workspace, raw_items: list) -> tuple[list[dict], dict]:
             related = known.get(pk)
             if related is None:
                 item_errors[name] = [str(missing)]
-            elif creator is not None and related.creator_id != creator.pk:
-                item_errors[name] = [str(other)]
+            elif creator is not None:
+                item_errors.update(
+                    {
+                        k: [str(m) for m in v]
+                        for k, v in other_creator_errors(creator.pk, **{name: related}).items()
+                    }
+                )
             item[name] = related
         if item_errors:
             errors[str(index)] = item_errors
