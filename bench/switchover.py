@@ -5,7 +5,7 @@
 * run 2: the worker is SIGKILLed mid-launch, restarted, and the plan launched twice more:
   every creator must have exactly one invitation and no address may get two emails;
 * readiness recompute of a 1,000,000-creator workspace, timed (on a separate database, e.g.
-  the API benchmark's ipm_bench_1m: only the readiness columns are written there).
+  the API benchmark's ipm_bench_1m: only the readiness table is written there).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ipm_bench_switch \\
     REDIS_URL=redis://127.0.0.1:6379/14 \\
@@ -153,6 +153,8 @@ def _world(n: int, label: str):
     import random
     from decimal import Decimal
 
+    from django.db import connection
+
     from influencers.models import (
         AmazonLinkSettings,
         ContactMethod,
@@ -168,6 +170,7 @@ def _world(n: int, label: str):
     workspace = Workspace.objects.create(name=f"Bench {label}", slug=slug)
     AmazonLinkSettings.objects.create(workspace=workspace, marketplaces=["US"])
     rng = random.Random(5)
+    scores = [rng.randint(40, 100) for _i in range(n)]
     creators = Creator.objects.bulk_create(
         [
             Creator(
@@ -175,12 +178,19 @@ def _world(n: int, label: str):
                 display_name=f"Creator {i}",
                 consent_to_contact=True,
                 language="en",
-                readiness_score=rng.randint(40, 100),
             )
             for i in range(n)
         ],
         batch_size=2000,
     )
+    # Their readiness rows came with them (database trigger, score 0): set the scores.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE influencers_creatorreadiness r SET score = v.score "
+            "FROM unnest(%s::bigint[], %s::int[]) AS v(creator_id, score) "
+            "WHERE r.creator_id = v.creator_id",
+            [[c.pk for c in creators], scores],
+        )
     PlatformAccount.objects.bulk_create(
         [
             PlatformAccount(

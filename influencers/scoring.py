@@ -1,9 +1,10 @@
 """The readiness score: 0-100 for "switch this creator to Amazon links on TikTok first".
 
-Computed set-based in PostgreSQL: one ``UPDATE creator ... FROM (SELECT ...)`` per batch of
-creators (a list of ids, or an id range of a whole workspace), with the reasons built as JSON in
-the same statement. Nothing here loops over creators in Python, so the query count does not
-depend on how many creators there are.
+Computed set-based in PostgreSQL: one ``INSERT INTO influencers_creatorreadiness ... SELECT ...
+ON CONFLICT (creator_id) DO UPDATE`` per batch of creators (a list of ids, or an id range of a
+whole workspace), with the reasons built as JSON in the same statement; a row whose score and
+reasons come out the same is not rewritten and keeps its ``computed_at``. Nothing here loops
+over creators in Python, so the query count does not depend on how many creators there are.
 
 Each part gives a fraction 0..1 that is multiplied by its workspace weight (weights scaled to
 add up to 100):
@@ -134,13 +135,22 @@ s AS (
         END AS reasons
     FROM p
 )
-UPDATE influencers_creator c
-SET readiness_score = s.score, readiness_reasons = s.reasons, readiness_computed_at = now()
+INSERT INTO influencers_creatorreadiness AS r
+    (creator_id, workspace_id, score, reasons, computed_at)
+SELECT s.id, %(ws)s, s.score, s.reasons, now()
 FROM s
-WHERE c.id = s.id AND c.workspace_id = %(ws)s {where_c}
-  AND (c.readiness_score IS DISTINCT FROM s.score
-       OR c.readiness_reasons IS DISTINCT FROM s.reasons
-       OR c.readiness_computed_at IS NULL)
+LEFT JOIN influencers_creatorreadiness o ON o.creator_id = s.id {where_o}
+-- Only rows to insert or change reach ON CONFLICT: there every row is locked (a WAL record
+-- and a dirtied page each), even one the WHERE below then leaves alone.
+WHERE o.creator_id IS NULL OR o.workspace_id <> %(ws)s OR o.score IS DISTINCT FROM s.score
+   OR o.reasons IS DISTINCT FROM s.reasons OR o.computed_at IS NULL
+ON CONFLICT (creator_id) DO UPDATE
+SET workspace_id = EXCLUDED.workspace_id, score = EXCLUDED.score, reasons = EXCLUDED.reasons,
+    computed_at = EXCLUDED.computed_at
+WHERE r.workspace_id IS DISTINCT FROM EXCLUDED.workspace_id
+   OR r.score IS DISTINCT FROM EXCLUDED.score
+   OR r.reasons IS DISTINCT FROM EXCLUDED.reasons
+   OR r.computed_at IS NULL
 """
 
 
@@ -156,11 +166,12 @@ def _statement(condition: str) -> str:
         where_l=condition.format(col="l.creator_id"),
         where_n=condition.format(col="n.creator_id"),
         where_m=condition.format(col="m.creator_id"),
+        where_o=condition.format(col="o.creator_id"),
     )
 
 
 def score_creators(*, workspace_id: int, weights: dict[str, int], creator_ids) -> int:
-    """Recompute these creators of one workspace in one statement. Returns rows updated."""
+    """Recompute these creators of one workspace in one statement. Returns rows written."""
     ids = sorted({int(i) for i in creator_ids})
     if not ids:
         return 0

@@ -48,12 +48,20 @@ class TagFactory(factory.django.DjangoModelFactory):
 class CreatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Creator
+        skip_postgeneration_save = True
 
     workspace = factory.SubFactory(WorkspaceFactory)
     display_name = factory.Sequence(lambda n: f"Creator {n}")
     country = "US"
     language = "en"
     consent_to_contact = True
+
+    @factory.post_generation
+    def readiness(obj, create, extracted, **fields):
+        """CreatorFactory(readiness__score=80, readiness__reasons=[...]): the readiness row
+        (added by the database trigger) is set to these values."""
+        if create and fields:
+            m.CreatorReadiness.objects.filter(creator=obj).update(**fields)
 
 
 class PlatformAccountFactory(factory.django.DjangoModelFactory):

@@ -74,7 +74,7 @@ def make_plan(workspace, **kw) -> SwitchoverPlan:
 def eligible(workspace, n, start=0, **kw):
     creators = []
     for i in range(start, start + n):
-        creator = CreatorFactory(workspace=workspace, readiness_score=50 + i % 50, **kw)
+        creator = CreatorFactory(workspace=workspace, readiness__score=50 + i % 50, **kw)
         PlatformAccountFactory(
             creator=creator, handle=f"@maker.{i}", handle_normalised=f"maker.{i}"
         )

@@ -231,7 +231,17 @@ def test_unknown_ordering_is_400(api):
 
 
 @pytest.mark.parametrize(
-    "ordering", ["-followers", "followers", "-created", "-last_contact", "last_contact", "-gmv"]
+    "ordering",
+    [
+        "-followers",
+        "followers",
+        "-created",
+        "-last_contact",
+        "last_contact",
+        "-gmv",
+        "-readiness",
+        "readiness",
+    ],
 )
 def test_cursor_paging_visits_every_creator_once(workspace, api, ordering):
     for i in range(23):
@@ -239,14 +249,19 @@ def test_cursor_paging_visits_every_creator_once(workspace, api, ordering):
             workspace=workspace,
             followers=(i % 5) * 1000,
             last_contacted_at=timezone.now() if i % 3 else None,
+            # Ties, and never-scored creators (score 0 from the row every creator gets).
+            **({"readiness__score": (i % 4) * 10} if i % 2 else {}),
         )
-    seen = []
+    seen, scores = [], []
     url, params = URL, {"page_size": 5, "ordering": ordering}
     while url:
         body = api.get(url, params).json()
         seen += [r["id"] for r in body["results"]]
+        scores += [r["readiness"] for r in body["results"]]
         url, params = body["next"], None
     assert len(seen) == 23 and len(set(seen)) == 23
+    if ordering.endswith("readiness"):
+        assert scores == sorted(scores, reverse=ordering.startswith("-"))
 
 
 def test_page_size_is_capped_and_validated(workspace, api):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from influencers import scoring
-from influencers.models import Creator, ScoringWeights
+from influencers.models import Creator, CreatorReadiness, ScoringWeights
 from influencers.services.readiness import readiness_recompute
 from tests.factories import (
     CollaborationFactory,
@@ -50,25 +50,25 @@ def test_strong_creator_scores_high_with_a_reason_for_every_part(workspace):
     assert readiness_recompute(workspace_id=workspace.pk) == 2
     creator.refresh_from_db()
     weak.refresh_from_db()
-    assert creator.readiness_score >= 80
-    assert weak.readiness_score < 10
-    keys = [r["key"] for r in creator.readiness_reasons]
+    assert creator.readiness.score >= 80
+    assert weak.readiness.score < 10
+    keys = [r["key"] for r in creator.readiness.reasons]
     assert keys == list(scoring.COMPONENTS)
-    assert sum(r["points"] for r in creator.readiness_reasons) == pytest.approx(
-        creator.readiness_score, abs=3
+    assert sum(r["points"] for r in creator.readiness.reasons) == pytest.approx(
+        creator.readiness.score, abs=3
     )
-    texts = scoring.reason_texts(creator.readiness_reasons)
+    texts = scoring.reason_texts(creator.readiness.reasons)
     assert any("2000000 followers" in t for t in texts)
     assert any("Contactable" in t for t in texts)
-    assert creator.readiness_computed_at is not None
+    assert creator.readiness.computed_at is not None
 
 
 def test_do_not_contact_scores_zero(workspace):
     creator = _strong(workspace, status=Creator.Status.DO_NOT_CONTACT)
     readiness_recompute(workspace_id=workspace.pk, creator_ids=[creator.pk])
     creator.refresh_from_db()
-    assert creator.readiness_score == 0
-    assert creator.readiness_reasons == [{"key": "do_not_contact", "points": 0}]
+    assert creator.readiness.score == 0
+    assert creator.readiness.reasons == [{"key": "do_not_contact", "points": 0}]
 
 
 def test_unconsented_email_is_not_contactable(workspace):
@@ -76,7 +76,7 @@ def test_unconsented_email_is_not_contactable(workspace):
     ContactMethodFactory(creator=creator, consent=False)
     readiness_recompute(workspace_id=workspace.pk, creator_ids=[creator.pk])
     creator.refresh_from_db()
-    contact = next(r for r in creator.readiness_reasons if r["key"] == "contactability")
+    contact = next(r for r in creator.readiness.reasons if r["key"] == "contactability")
     assert contact == {"key": "contactability", "points": 0, "contactable": False}
 
 
@@ -97,12 +97,37 @@ def test_recompute_is_set_based_query_count_does_not_grow(workspace, batch):
     assert updated == 20
 
 
+def test_every_creator_gets_a_readiness_row_however_it_is_inserted(workspace):
+    one = CreatorFactory(workspace=workspace)
+    bulk = Creator.objects.bulk_create(
+        [Creator(workspace=workspace, display_name=f"Bulk {i}") for i in range(3)]
+    )
+    with connection.cursor() as cursor:  # as the importers' COPY does: no ORM, no signals
+        cursor.execute(
+            "INSERT INTO influencers_creator (created_at, updated_at, workspace_id, "
+            "display_name, status, country, language, languages, consent_to_contact, "
+            "consent_amazon_links, amazon_storefront_url, associates_tracking_id, "
+            "attribution_tag, tiktok_shop_status, remarks, rollup_collaborations, rollup_posts, "
+            "rollup_views, rollup_orders, rollup_gmv, rollup_cost, followers, engagement_rate) "
+            "SELECT now(), now(), %s, 'Raw ' || g, 'prospect', '', '', '[]', false, false, '', "
+            "'', '', 'none', '', 0, 0, 0, 0, 0, 0, 0, 0 FROM generate_series(1, 2) g",
+            [workspace.pk],
+        )
+    rows = CreatorReadiness.objects.filter(workspace=workspace)
+    assert rows.count() == Creator.objects.filter(workspace=workspace).count() == 6
+    assert {(r.score, r.computed_at) for r in rows} == {(0, None)}
+    assert rows.get(creator=bulk[0]).reasons == []
+
+    one.delete()
+    assert not CreatorReadiness.objects.filter(creator_id=one.pk).exists()
+
+
 def test_workspace_weights_change_the_score(workspace):
     creator = CreatorFactory(workspace=workspace)
     ContactMethodFactory(creator=creator)
     readiness_recompute(workspace_id=workspace.pk)
     creator.refresh_from_db()
-    assert creator.readiness_score == 10  # contactability only, default weight 10 of 100
+    assert creator.readiness.score == 10  # contactability only, default weight 10 of 100
     ScoringWeights.objects.create(
         workspace=workspace,
         reach=0,
@@ -114,7 +139,7 @@ def test_workspace_weights_change_the_score(workspace):
     )
     readiness_recompute(workspace_id=workspace.pk)
     creator.refresh_from_db()
-    assert creator.readiness_score == 100
+    assert creator.readiness.score == 100
 
 
 def test_other_workspaces_are_not_touched(workspace, other_workspace):
@@ -123,8 +148,8 @@ def test_other_workspaces_are_not_touched(workspace, other_workspace):
     readiness_recompute(workspace_id=workspace.pk)
     theirs.refresh_from_db()
     mine.refresh_from_db()
-    assert mine.readiness_score > 0
-    assert theirs.readiness_computed_at is None
+    assert mine.readiness.score > 0
+    assert theirs.readiness.computed_at is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -134,22 +159,22 @@ def test_a_change_is_rescored_after_commit():
     ws = WorkspaceFactory()
     creator = CreatorFactory(workspace=ws)  # eager Celery in tests: runs on commit
     creator.refresh_from_db()
-    assert creator.readiness_computed_at is not None
-    assert creator.readiness_score == 0
+    assert creator.readiness.computed_at is not None
+    assert creator.readiness.score == 0
     ContactMethodFactory(creator=creator)
     from django.core.cache import cache
 
     cache.clear()  # the debounce key of the first run would hold the second back for a while
     ContactMethodFactory(creator=creator, kind="phone", value="+12025550100")
     creator.refresh_from_db()
-    assert creator.readiness_score == 10
+    assert creator.readiness.score == 10
 
 
 def test_unchanged_scores_are_not_rewritten_and_the_pool_check_is_recorded(workspace):
     creator = _strong(workspace)
     assert readiness_recompute(workspace_id=workspace.pk) == 1
     creator.refresh_from_db()
-    first = creator.readiness_computed_at
+    first = creator.readiness.computed_at
     workspace.refresh_from_db()
     checked = workspace.readiness_checked_at
     assert checked is not None
@@ -158,17 +183,17 @@ def test_unchanged_scores_are_not_rewritten_and_the_pool_check_is_recorded(works
     assert readiness_recompute(workspace_id=workspace.pk) == 0
     assert readiness_recompute(workspace_id=workspace.pk, creator_ids=[creator.pk]) == 0
     creator.refresh_from_db()
-    assert creator.readiness_computed_at == first
+    assert creator.readiness.computed_at == first
     workspace.refresh_from_db()
     assert workspace.readiness_checked_at > checked
 
     ContactMethodFactory(creator=creator, consent=False, is_primary=False)  # no effect
     NoteFactory(creator=creator, kind="performance", rating_reliability=1)  # lowers it
-    score = creator.readiness_score
+    score = creator.readiness.score
     assert readiness_recompute(workspace_id=workspace.pk) == 1
     creator.refresh_from_db()
-    assert creator.readiness_score < score
-    assert creator.readiness_computed_at >= first  # now(): the test's one transaction
+    assert creator.readiness.score < score
+    assert creator.readiness.computed_at >= first  # now(): the test's one transaction
 
 
 @pytest.mark.django_db(transaction=True)
@@ -178,7 +203,7 @@ def test_whole_workspace_ranges_run_in_parallel_on_their_own_connections(setting
 
     ws = WorkspaceFactory()
     creators = [_strong(ws) for _ in range(5)]
-    Creator.objects.update(readiness_score=0, readiness_reasons=[], readiness_computed_at=None)
+    CreatorReadiness.objects.update(score=0, reasons=[], computed_at=None)
     monkeypatch.setattr(readiness, "RANGE_SIZE", 2)
     settings.READINESS_PARALLEL = 2
     threads = set()
@@ -193,8 +218,8 @@ def test_whole_workspace_ranges_run_in_parallel_on_their_own_connections(setting
     monkeypatch.setattr(readiness, "_score_range", spy)
     assert readiness_recompute(workspace_id=ws.pk) == 5
     assert len(threads) >= 1 and threading_main() not in threads
-    scores = Creator.objects.filter(pk__in=[c.pk for c in creators])
-    assert all(c.readiness_score >= 80 and c.readiness_computed_at for c in scores)
+    scores = CreatorReadiness.objects.filter(creator__in=creators)
+    assert len(scores) == 5 and all(r.score >= 80 and r.computed_at for r in scores)
 
 
 def threading_main() -> int:

@@ -13,6 +13,7 @@ from influencers.models import (
     Collaboration,
     CollaborationStatus,
     Creator,
+    CreatorReadiness,
     Invitation,
     SwitchoverPlan,
 )
@@ -83,9 +84,10 @@ def test_templates_are_sandboxed_and_errors_reported():
 def test_preview_is_ranked_with_exact_message_and_link(workspace):
     plan = make_plan(workspace)
     low, high = eligible(workspace, 2)
-    Creator.objects.filter(pk=low.pk).update(readiness_score=10)
-    Creator.objects.filter(pk=high.pk).update(readiness_score=90, language="es")
-    CreatorFactory(workspace=workspace, status="do_not_contact", readiness_score=100)
+    CreatorReadiness.objects.filter(creator=low).update(score=10)
+    CreatorReadiness.objects.filter(creator=high).update(score=90)
+    Creator.objects.filter(pk=high.pk).update(language="es")
+    CreatorFactory(workspace=workspace, status="do_not_contact", readiness__score=100)
     rows = selection.preview(plan)
     assert [r.creator_id for r in rows] == [high.pk, low.pk]
     first = rows[0]
@@ -97,16 +99,17 @@ def test_preview_is_ranked_with_exact_message_and_link(workspace):
 def test_criteria_filter_the_shortlist(workspace):
     plan = make_plan(workspace, min_readiness=60, countries=["de"])
     a, b = eligible(workspace, 2)
-    Creator.objects.filter(pk=a.pk).update(readiness_score=70, country="DE")
-    Creator.objects.filter(pk=b.pk).update(readiness_score=70, country="US")
+    CreatorReadiness.objects.filter(creator__in=[a, b]).update(score=70)
+    Creator.objects.filter(pk=a.pk).update(country="DE")
+    Creator.objects.filter(pk=b.pk).update(country="US")
     assert [r.creator_id for r in selection.preview(plan)] == [a.pk]
 
 
 def test_dry_run_reports_problems_and_sends_nothing(workspace, mailoutbox):
     plan = make_plan(workspace)
     eligible(workspace, 2)
-    CreatorFactory(workspace=workspace, readiness_score=80)  # no email, no handle
-    shy = CreatorFactory(workspace=workspace, consent_to_contact=False, readiness_score=80)
+    CreatorFactory(workspace=workspace, readiness__score=80)  # no email, no handle
+    shy = CreatorFactory(workspace=workspace, consent_to_contact=False, readiness__score=80)
     ContactMethodFactory(creator=shy)
     report = selection.dry_run(plan)
     assert report["matched"] == 4 and report["would_send"] == 2

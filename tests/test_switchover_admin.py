@@ -37,18 +37,18 @@ def test_creator_list_sorts_and_filters_by_readiness_and_shows_reasons(manager_c
     high = CreatorFactory(
         workspace=workspace,
         display_name="Topper",
-        readiness_score=90,
-        readiness_reasons=[{"key": "engagement", "points": 12, "rate": 8.1}],
+        readiness__score=90,
+        readiness__reasons=[{"key": "engagement", "points": 12, "rate": 8.1}],
     )
-    CreatorFactory(workspace=workspace, display_name="Lowly", readiness_score=10)
+    CreatorFactory(workspace=workspace, display_name="Lowly", readiness__score=10)
     changelist = _url("creator_changelist")
-    column = manager_client.get(changelist).context["cl"].list_display.index("readiness")
+    column = manager_client.get(changelist).context["cl"].list_display.index("readiness_score")
     response = manager_client.get(changelist, {"o": f"-{column}"})
     names = [c.display_name for c in response.context["cl"].result_list]
     assert names == ["Topper", "Lowly"]
     response = manager_client.get(changelist, {"o": f"{column}"})
     assert [c.display_name for c in response.context["cl"].result_list] == ["Lowly", "Topper"]
-    response = manager_client.get(changelist, {"readiness_score_from": 50})
+    response = manager_client.get(changelist, {"readiness__score_from": 50})
     assert [c.display_name for c in response.context["cl"].result_list] == ["Topper"]
     page = manager_client.get(_url("creator_change", high.pk))
     assert b"Engagement rate 8.1% (+12)" in page.content

@@ -33,9 +33,9 @@ def smtp(settings):
 
 def test_creators_carry_readiness_and_reasons_filter_and_order(workspace, api):
     reasons = [{"key": "engagement", "points": 9, "rate": 6.2}]
-    low = CreatorFactory(workspace=workspace, display_name="Low", readiness_score=20)
+    low = CreatorFactory(workspace=workspace, display_name="Low", readiness__score=20)
     high = CreatorFactory(
-        workspace=workspace, display_name="High", readiness_score=80, readiness_reasons=reasons
+        workspace=workspace, display_name="High", readiness__score=80, readiness__reasons=reasons
     )
     body = api.get("/api/v1/creators/", {"ordering": "-readiness"}).json()
     assert [r["id"] for r in body["results"]] == [high.pk, low.pk]
@@ -47,17 +47,26 @@ def test_creators_carry_readiness_and_reasons_filter_and_order(workspace, api):
     assert detail["readiness"] == 80 and len(detail["readiness_reasons"]) == 1
 
 
+def test_a_creator_never_scored_reads_as_zero_with_no_reasons(workspace, api):
+    creator = CreatorFactory(workspace=workspace)
+    detail = api.get(f"/api/v1/creators/{creator.pk}/").json()
+    assert detail["readiness"] == 0
+    assert detail["readiness_reasons"] == [] and detail["readiness_computed_at"] is None
+    body = api.get("/api/v1/creators/", {"ordering": "-readiness"}).json()
+    assert [r["id"] for r in body["results"]] == [creator.pk]
+
+
 def test_readiness_reasons_follow_the_request_language(workspace, api):
     creator = CreatorFactory(
         workspace=workspace,
-        readiness_reasons=[{"key": "contactability", "points": 0, "contactable": False}],
+        readiness__reasons=[{"key": "contactability", "points": 0, "contactable": False}],
     )
     english = api.get(f"/api/v1/creators/{creator.pk}/").json()["readiness_reasons"]
     chinese = api.get(f"/api/v1/creators/{creator.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
     with translation.override("zh-hans"):
         from influencers.scoring import reason_texts
 
-        expected = reason_texts(creator.readiness_reasons)
+        expected = reason_texts(creator.readiness.reasons)
     assert chinese["readiness_reasons"] == expected
     assert english == ["Not contactable: no consented, valid email (+0)"]
 

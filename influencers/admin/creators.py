@@ -26,12 +26,14 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 from unfold.forms import PaginationInlineFormSet
+from unfold.views import ChangeList
 
 from influencers.models import (
     ActivityEvent,
     Collaboration,
     ContactMethod,
     Creator,
+    CreatorReadiness,
     CreatorStatus,
     Note,
     Platform,
@@ -373,6 +375,30 @@ STATUS_LABELS = {
     CreatorStatus.DO_NOT_CONTACT: "danger",
 }
 
+
+def _readiness_of(creator) -> CreatorReadiness:
+    """The creator's readiness row (joined on the list, one query on the change page); a
+    creator not saved yet reads as never scored."""
+    if creator is None or creator.pk is None:
+        return CreatorReadiness()
+    try:
+        return creator.readiness
+    except CreatorReadiness.DoesNotExist:
+        return CreatorReadiness(creator=creator)
+
+
+class CreatorChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        qs = super().get_queryset(request, exclude_parameters)
+        if any(str(o).lstrip("-").startswith("readiness__") for o in qs.query.order_by):
+            # Sorted by readiness: an INNER join (see with_readiness), so PostgreSQL walks
+            # the (workspace, score, creator) index instead of sorting the whole pool; the
+            # list's select_related reuses it. Otherwise the list keeps select_related's LEFT
+            # join, which its COUNT leaves out.
+            qs = qs.with_readiness()
+        return qs
+
+
 # Fields of the collaboration inline handed to collaboration_create for a new row.
 NEW_COLLABORATION_FIELDS = ("campaign", "fee", "currency", "post_by")
 
@@ -388,14 +414,14 @@ class CreatorAdmin(
         "country",
         "tiktok",
         "tiktok_followers_display",
-        "readiness",
+        "readiness_score",
         "owner",
         "gmv",
         "rollup_orders",
         "roi",
         "last_contacted_at",
     )
-    list_select_related = ("owner",)
+    list_select_related = ("owner", "readiness")
     list_filter = (
         ("status", ChoicesDropdownFilter),
         ("tiktok_shop_status", ChoicesDropdownFilter),
@@ -405,7 +431,7 @@ class CreatorAdmin(
         CountryFilter,
         LanguageFilter,
         RatingFilter,
-        ("readiness_score", RangeNumericFilter),
+        ("readiness__score", RangeNumericFilter),
     )
     list_filter_submit = True
     # Prefix search on the normalised handle (uses its varchar_pattern_ops index) and exact
@@ -485,7 +511,8 @@ class CreatorAdmin(
 
     def get_queryset(self, request):
         # The main TikTok account (most followers) as two correlated subqueries: evaluated for
-        # the rows of the page only, never a query per row.
+        # the rows of the page only, never a query per row. (The list joins the readiness row
+        # through list_select_related; the change page reads it with one query.)
         tiktok = PlatformAccount.objects.filter(
             creator=OuterRef("pk"), platform=Platform.TIKTOK
         ).order_by(F("followers").desc(nulls_last=True), "pk")
@@ -497,6 +524,9 @@ class CreatorAdmin(
                 tiktok_followers=Subquery(tiktok.values("followers")[:1]),
             )
         )
+
+    def get_changelist(self, request, **kwargs):
+        return CreatorChangeList
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -533,13 +563,19 @@ class CreatorAdmin(
         followers = getattr(obj, "tiktok_followers", None)
         return number_format(followers, force_grouping=True) if followers is not None else "-"
 
-    @display(description=_("readiness"), ordering="readiness_score")
-    def readiness(self, obj):
-        return obj.readiness_score
+    # Not named "readiness": that is the creator's reverse one-to-one, which the admin would
+    # show and sort as a relation instead of calling this.
+    @display(description=_("readiness"), ordering="readiness__score")
+    def readiness_score(self, obj):
+        return _readiness_of(obj).score
+
+    @display(description=_("readiness computed"))
+    def readiness_computed_at(self, obj):
+        return _readiness_of(obj).computed_at
 
     @display(description=_("why this score"))
     def readiness_reasons_display(self, obj):
-        texts = reason_texts(obj.readiness_reasons) if obj and obj.pk else []
+        texts = reason_texts(_readiness_of(obj).reasons)
         if not texts:
             return "-"
         return format_html(

@@ -57,7 +57,7 @@ class CreatorFilter(df.FilterSet):
         field_name="engagement_rate", lookup_expr="lte", min_value=0, max_value=100
     )
     readiness_min = df.NumberFilter(
-        field_name="readiness_score", lookup_expr="gte", min_value=0, max_value=100
+        field_name="readiness__score", lookup_expr="gte", min_value=0, max_value=100
     )
     has_email = df.BooleanFilter(method="filter_has_email")
     has_phone = df.BooleanFilter(method="filter_has_phone")

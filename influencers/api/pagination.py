@@ -48,7 +48,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 @dataclass(frozen=True)
 class Ordering:
-    """One public ordering: `column` on the model, descending or not; ties broken by id."""
+    """One public ordering: `column` on the model, or across a one-to-one
+    (`readiness__score`), descending or not; ties broken by id. The page rows carry the
+    value under the same name (values() keys)."""
 
     column: str
     descending: bool
@@ -77,6 +79,14 @@ class Ordering:
         if self.nullable:
             after |= Q(**{f"{c}__isnull": True})
         return after
+
+
+def _field(model, path: str):
+    """The model field at the end of a lookup path ("followers", "readiness__score")."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 class KeysetPagination(pagination.BasePagination):
@@ -109,7 +119,7 @@ class KeysetPagination(pagination.BasePagination):
             pk = int(data["id"])
             value = data["v"]
             if value is not None:
-                value = model._meta.get_field(ordering.column).to_python(value)
+                value = _field(model, ordering.column).to_python(value)
             return value, pk
         except (
             ValueError,

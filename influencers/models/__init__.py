@@ -22,6 +22,7 @@ from .imports import (
 from .merges import CreatorMerge
 from .metrics import COUNT_FIELDS, AppendOnlyError, MetricSnapshot
 from .notes import Note
+from .readiness import CreatorReadiness
 from .switchover import (
     AmazonLinkSettings,
     Invitation,
@@ -53,6 +54,7 @@ __all__ = [
     "ImportRecordKey",
     "ImportState",
     "CreatorMerge",
+    "CreatorReadiness",
     "Marketplace",
     "Membership",
     "MetricSnapshot",

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import WorkspaceOwnedModel
+from .base import WorkspaceOwnedModel, WorkspaceQuerySet
 
 
 class Tag(WorkspaceOwnedModel):
@@ -42,10 +42,23 @@ class TikTokShopStatus(models.TextChoices):
     INACTIVE = "inactive", _("Inactive affiliate")
 
 
+class CreatorQuerySet(WorkspaceQuerySet):
+    def with_readiness(self):
+        """Joins each creator's readiness row (CreatorReadiness) as an INNER join in the
+        creator's own workspace. Every creator has that row (a trigger adds it on insert), so
+        no creator is lost; and with the workspace of the query PostgreSQL can order and
+        filter by readiness on the (workspace, score, creator) index, walking it in order
+        and stopping at the page, where a LEFT join (or COALESCE for a missing row) would
+        sort the whole workspace. Later filters, order_by, values and select_related on
+        `readiness__...` reuse this join."""
+        return self.filter(readiness__workspace=models.F("workspace"))
+
+
 class Creator(WorkspaceOwnedModel):
     """A person or channel in the pool."""
 
     Status = CreatorStatus
+    objects = CreatorQuerySet.as_manager()
 
     display_name = models.CharField(_("name"), max_length=200)
     status = models.CharField(
@@ -112,13 +125,8 @@ class Creator(WorkspaceOwnedModel):
         _("engagement rate (%)"), max_digits=5, decimal_places=2, default=0
     )
 
-    # Readiness for Amazon links on TikTok: written set-based by influencers.scoring (one
-    # UPDATE per batch), never by save(); reasons are [{"key", "points", ...figures}].
-    readiness_score = models.PositiveSmallIntegerField(_("readiness"), default=0)
-    readiness_reasons = models.JSONField(_("readiness reasons"), default=list, blank=True)
-    # Set when the score or reasons last changed: a recompute giving the same values does not
-    # rewrite the row (Workspace.readiness_checked_at says when the pool was last checked).
-    readiness_computed_at = models.DateTimeField(_("readiness computed"), null=True, blank=True)
+    # Readiness for Amazon links on TikTok lives in its own table (CreatorReadiness, reached as
+    # `creator.readiness`), so that rescoring the pool does not rewrite this wide row.
 
     history = HistoricalRecords(
         excluded_fields=[
@@ -126,9 +134,6 @@ class Creator(WorkspaceOwnedModel):
             "updated_at",
             "followers",
             "engagement_rate",
-            "readiness_score",
-            "readiness_reasons",
-            "readiness_computed_at",
         ]
     )
 
@@ -156,9 +161,6 @@ class Creator(WorkspaceOwnedModel):
             models.Index(fields=["workspace", "created_at", "id"], name="creator_ws_created"),
             models.Index(fields=["workspace", "updated_at", "id"], name="creator_ws_updated"),
             models.Index(fields=["workspace", "rollup_gmv", "id"], name="creator_ws_gmv_id"),
-            models.Index(
-                fields=["workspace", "readiness_score", "id"], name="creator_ws_readiness"
-            ),
             # Name prefix search also uses creator_name_prefix, LOWER(display_name)
             # text_pattern_ops: PostgreSQL only, so created by a RunPython in migration 0002.
         ]

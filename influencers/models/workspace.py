@@ -14,7 +14,7 @@ class Workspace(TimeStampedModel):
         _("default currency"), max_length=3, choices=Currency.choices, default=Currency.USD
     )
     # When the whole pool's readiness was last recomputed (nightly, after a weights change).
-    # A creator's own readiness_computed_at is when their score or reasons last changed.
+    # A creator's own readiness.computed_at is when their score or reasons last changed.
     readiness_checked_at = models.DateTimeField(
         _("readiness checked"), null=True, blank=True, editable=False
     )

@@ -40,12 +40,11 @@ CREATOR_COLUMNS = (
     "rollup_cost",
     "rollup_roi",
     "rollups_updated_at",
-    "readiness_score",
-    "readiness_reasons",
-    "readiness_computed_at",
     "created_at",
     "updated_at",
 )
+# From the creator's CreatorReadiness row (joined by with_readiness()).
+READINESS_COLUMNS = ("readiness__score", "readiness__reasons", "readiness__computed_at")
 ACCOUNT_COLUMNS = (
     "id",
     "creator_id",
@@ -104,13 +103,17 @@ def nested_in_sql() -> bool:
 
 
 def creator_page_rows(qs: QuerySet) -> QuerySet:
-    """values() rows for the API; on PostgreSQL each row also carries its accounts, contacts
-    and tag names (`accounts_json`, `contacts_json`, `tags_json`, already decoded)."""
+    """values() rows for the API, with the readiness row's columns (READINESS_COLUMNS; also
+    what `?ordering=readiness` sorts on); on PostgreSQL each row also carries its accounts,
+    contacts and tag names (`accounts_json`, `contacts_json`, `tags_json`, already
+    decoded)."""
+    qs = qs.with_readiness()
     if not nested_in_sql():
-        return qs.values(*CREATOR_COLUMNS)
+        return qs.values(*CREATOR_COLUMNS, *READINESS_COLUMNS)
     # Type json (not jsonb): the driver decodes it; a plain Field adds no converter.
     return qs.values(
         *CREATOR_COLUMNS,
+        *READINESS_COLUMNS,
         accounts_json=RawSQL(_ACCOUNTS_JSON, (), output_field=Field()),
         contacts_json=RawSQL(_CONTACTS_JSON, (), output_field=Field()),
         tags_json=RawSQL(_TAGS_JSON, (), output_field=Field()),

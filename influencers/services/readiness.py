@@ -45,7 +45,7 @@ def _score_range_in_thread(*args) -> int:
 def readiness_recompute(*, workspace_id: int, creator_ids=None) -> int:
     """Recompute readiness; returns how many creators' stored score or reasons changed (rows
     whose score and reasons come out the same are not rewritten, and keep their
-    ``readiness_computed_at``).
+    ``CreatorReadiness.computed_at``).
 
     With creator_ids: one statement for that batch. Without: the whole workspace, one statement
     (and transaction) per id range of RANGE_SIZE, READINESS_PARALLEL ranges at a time on their

@@ -77,11 +77,14 @@ def _emails():
 
 def criteria_queryset(plan: SwitchoverPlan):
     """Creators matching the plan's criteria, best first. Do-not-contact never matches."""
-    qs = Creator.objects.filter(workspace_id=plan.workspace_id).exclude(
-        status=CreatorStatus.DO_NOT_CONTACT
+    # Best first walks the readiness row's (workspace, score, creator) index (with_readiness).
+    qs = (
+        Creator.objects.filter(workspace_id=plan.workspace_id)
+        .with_readiness()
+        .exclude(status=CreatorStatus.DO_NOT_CONTACT)
     )
     if plan.min_readiness:
-        qs = qs.filter(readiness_score__gte=plan.min_readiness)
+        qs = qs.filter(readiness__score__gte=plan.min_readiness)
     if plan.min_followers:
         qs = qs.filter(followers__gte=plan.min_followers)
     if plan.countries:
@@ -116,7 +119,7 @@ def criteria_queryset(plan: SwitchoverPlan):
             .order_by("-followers", "pk")
             .values("handle_normalised")[:1]
         ),
-    ).order_by("-readiness_score", "pk")
+    ).order_by("-readiness__score", "pk")
 
 
 def launch_queryset(plan: SwitchoverPlan):
@@ -140,8 +143,8 @@ def launch_queryset(plan: SwitchoverPlan):
 COLUMNS = (
     "pk",
     "display_name",
-    "readiness_score",
-    "readiness_reasons",
+    "readiness__score",
+    "readiness__reasons",
     "language",
     "consent_to_contact",
     "associates_tracking_id",
@@ -174,8 +177,8 @@ class Preparer:
         p = Prepared(
             creator_id=row["pk"],
             name=row["display_name"],
-            readiness=row["readiness_score"],
-            reasons=row["readiness_reasons"],
+            readiness=row["readiness__score"],
+            reasons=row["readiness__reasons"],
             email=row["invite_email"] or "",
             language=(row["language"] or self.plan.default_language or "en").lower(),
             handle=row["tiktok_handle"] or "",

@@ -77,8 +77,9 @@ class CreatorViewSet(WorkspaceViewSet):
         "engagement": Ordering("engagement_rate", descending=False),
         "-gmv": Ordering("rollup_gmv", descending=True),
         "gmv": Ordering("rollup_gmv", descending=False),
-        "-readiness": Ordering("readiness_score", descending=True),
-        "readiness": Ordering("readiness_score", descending=False),
+        # On the readiness row (INNER-joined by creator_page_rows, see with_readiness).
+        "-readiness": Ordering("readiness__score", descending=True),
+        "readiness": Ordering("readiness__score", descending=False),
         "-last_contact": Ordering("last_contacted_at", descending=True, nullable=True),
         "last_contact": Ordering("last_contacted_at", descending=False, nullable=True),
     }
