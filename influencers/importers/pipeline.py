@@ -12,12 +12,11 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from influencers.models import ImportIssue, ImportJob, ImportKind, ImportState
@@ -192,7 +191,6 @@ def _commit_batch(
     rows: list[Row],
     cursor: int,
     header_repeats: list[Row],
-    parsing: Future | None = None,
 ) -> int:
     for attempt in range(3):
         try:
@@ -201,15 +199,7 @@ def _commit_batch(
                 if locked.rows_done != cursor or locked.is_finished:
                     raise JobConflict(job.pk)
                 real_rows = [r for r in rows if "__header__" not in r.values]
-                if not real_rows:
-                    result = BatchResult()
-                elif parsing is not None:
-                    # Parsed in the background; a retry parses again (process() adds to
-                    # the parse's result, so it cannot be reused).
-                    parsed, parsing = parsing.result(), None
-                    result = module.process(ctx, real_rows, parsed)
-                else:
-                    result = module.process(ctx, real_rows)
+                result = module.process(ctx, real_rows) if real_rows else BatchResult()
                 for row in header_repeats:
                     result.skip(ctx, row, "", "", _("This row repeats the header row."))
                 ImportIssue.objects.bulk_create(result.issues, batch_size=2000)
@@ -243,34 +233,6 @@ def _commit_batch(
                 raise
             logger.warning("import job %s: batch at row %s retried", job.pk, cursor)
     raise AssertionError("unreachable")
-
-
-class _BackgroundParser:
-    """Parses batches in one background thread, for kinds that split parsing (pure Python,
-    no database) from writing: batch N+1's cells are parsed while batch N is written, so the
-    parsing overlaps the time this thread waits for PostgreSQL. One batch ahead at most,
-    which bounds memory to three batches of rows."""
-
-    def __init__(self, ctx: ImportContext, module):
-        self.ctx = ctx
-        self.parse = getattr(module, "parse_batch", None)
-        # Issue reasons are translated when they are recorded: in the caller's language.
-        self.language = translation.get_language()
-        self.pool = ThreadPoolExecutor(max_workers=1) if self.parse else None
-
-    def submit(self, rows: list[Row]) -> Future | None:
-        if self.pool is None:
-            return None
-        real_rows = [r for r in rows if "__header__" not in r.values]
-        return self.pool.submit(self._parse, real_rows) if real_rows else None
-
-    def _parse(self, rows: list[Row]):
-        with translation.override(self.language):
-            return self.parse(self.ctx, rows)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
@@ -311,13 +273,6 @@ def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
         position = 0
         batch: list[Row] = []
         repeats: list[Row] = []
-        pending = None  # (rows, header repeats, parsing): read, not yet written
-        parser = _BackgroundParser(ctx, module)
-
-        def write(pending, cursor: int) -> int:
-            rows, header_repeats, parsing = pending
-            return _commit_batch(job, ctx, module, rows, cursor, header_repeats, parsing)
-
         try:
             for row in data_rows(prepared):
                 position += 1
@@ -327,26 +282,15 @@ def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
                 if "__header__" in row.values:
                     repeats.append(row)
                 if len(batch) >= batch_size:
-                    # Start parsing this batch, then write the previous one meanwhile.
-                    following = (batch, repeats, parser.submit(batch))
-                    if pending:
-                        cursor = write(pending, cursor)
-                    pending = following
+                    cursor = _commit_batch(job, ctx, module, batch, cursor, repeats)
                     batch, repeats = [], []
             if batch:
-                following = (batch, repeats, parser.submit(batch))
-                if pending:
-                    cursor = write(pending, cursor)
-                pending = following
-            if pending:
-                cursor = write(pending, cursor)
+                cursor = _commit_batch(job, ctx, module, batch, cursor, repeats)
         except JobConflict:
             return ImportJob.objects.get(pk=job.pk)
         except FileRefused as exc:  # the file changed under us: keep what is committed
             _finish(job, ImportState.FAILED, str(exc))
             return job
-        finally:
-            parser.close()
         _finish(job, ImportState.SUCCEEDED, "")
         job.refresh_from_db()
         return job

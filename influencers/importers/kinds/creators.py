@@ -652,9 +652,7 @@ class CreatorBatch:
         fast_insert(through, links)
 
 
-def parse_batch(ctx: ImportContext, rows: list[Row]) -> tuple[BatchResult, list[Parsed]]:
-    """Parse a batch's cells (no database): the pipeline runs this for the next batch in a
-    thread while the current one is being written."""
+def process(ctx: ImportContext, rows: list[Row]) -> BatchResult:
     result = BatchResult()
     parsed: list[Parsed] = []
     for row in rows:
@@ -669,11 +667,6 @@ def parse_batch(ctx: ImportContext, rows: list[Row]) -> tuple[BatchResult, list[
             )
             continue
         parsed.append(p)
-    return result, parsed
-
-
-def process(ctx: ImportContext, rows: list[Row], parsed_batch=None) -> BatchResult:
-    result, parsed = parsed_batch or parse_batch(ctx, rows)
     if not parsed:
         return result
     batch = CreatorBatch(ctx, result)

@@ -31,9 +31,13 @@ LABEL = _("TikTok Shop affiliate export")
 REQUIRED = ("tiktok",)
 
 
-def parse_batch(ctx: ImportContext, rows: list[Row]) -> tuple[BatchResult, list, list]:
-    """Parse a batch's cells (no database); see creators.parse_batch."""
+def process(ctx: ImportContext, rows: list[Row]) -> BatchResult:
     result = BatchResult()
+    end = period_end(ctx.preamble)
+    captured_at = day_start(end) if end else (ctx.job.created_at or now())
+    source_note = gettext("Added from a TikTok Shop affiliate export (%(file)s).") % {
+        "file": ctx.job.original_filename or ctx.job.pk
+    }
     parsed, metrics = [], []
     for row in rows:
         values = dict(row.values)
@@ -53,18 +57,8 @@ def parse_batch(ctx: ImportContext, rows: list[Row]) -> tuple[BatchResult, list,
         p.followers_authoritative = True
         parsed.append(p)
         metrics.append(metric_values(ctx, result, row))
-    return result, parsed, metrics
-
-
-def process(ctx: ImportContext, rows: list[Row], parsed_batch=None) -> BatchResult:
-    result, parsed, metrics = parsed_batch or parse_batch(ctx, rows)
     if not parsed:
         return result
-    end = period_end(ctx.preamble)
-    captured_at = day_start(end) if end else (ctx.job.created_at or now())
-    source_note = gettext("Added from a TikTok Shop affiliate export (%(file)s).") % {
-        "file": ctx.job.original_filename or ctx.job.pk
-    }
     batch = CreatorBatch(ctx, result)
     refs = batch.resolve(parsed)
     outcomes = []
