@@ -158,3 +158,25 @@ def test_admin_action_sends_again_and_says_what_it_left(
     assert any("1 selected invitations were left as they are" in t for t in texts)
     assert _recipients(smtp) == ["maker0@example.com"]
     assert set(Invitation.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_dashboard_points_at_interrupted_invitations_and_draws_acceptances(
+    client, member, workspace, smtp, settings, django_capture_on_commit_callbacks
+):
+    from influencers.services.switchover import invitation_answer
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    plan = _interrupted(workspace, 3, django_capture_on_commit_callbacks)
+    answered = Invitation.objects.order_by("pk").first()
+    Invitation.objects.filter(pk=answered.pk).update(status="sent", sent_at=timezone.now())
+    invitation_answer(invitation=Invitation.objects.get(pk=answered.pk), accept=True)
+    client.force_login(member)
+
+    page = client.get(reverse("admin:influencers_switchoverplan_dashboard_page", args=[plan.pk]))
+    assert page.context["unsettled"] == 2
+    html = page.content.decode()
+    assert "2 invitations were interrupted while sending or failed." in html
+    assert 'style="width: 100%"' in html  # one day of acceptances: the whole bar
+    listed = client.get(page.context["unsettled_url"])
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == 2

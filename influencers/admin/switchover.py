@@ -321,6 +321,9 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             _("Dashboard: %(plan)s") % {"plan": plan.name},
             invitations_url=reverse("admin:influencers_invitation_changelist")
             + f"?plan__id__exact={plan.pk}",
+            unsettled=sum(data["counts"].get(status, 0) for status in svc.RESENDABLE),
+            unsettled_url=reverse("admin:influencers_invitation_changelist")
+            + f"?plan__id__exact={plan.pk}&status__in={','.join(svc.RESENDABLE)}",
             **data,
         )
         return TemplateResponse(request, "admin/switchover/dashboard.html", context)
