@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, StackedInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import action, display
@@ -320,6 +321,9 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             _("Dashboard: %(plan)s") % {"plan": plan.name},
             invitations_url=reverse("admin:influencers_invitation_changelist")
             + f"?plan__id__exact={plan.pk}",
+            unsettled=sum(data["counts"].get(status, 0) for status in svc.RESENDABLE),
+            unsettled_url=reverse("admin:influencers_invitation_changelist")
+            + f"?plan__id__exact={plan.pk}&status__in={','.join(svc.RESENDABLE)}",
             **data,
         )
         return TemplateResponse(request, "admin/switchover/dashboard.html", context)
@@ -363,6 +367,7 @@ class InvitationAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     )
     list_editable = ("status",)
     list_select_related = ("creator", "plan")
+    actions = ["send_again_selected"]
     list_filter = (("status", ChoicesDropdownFilter), ("plan", ScopedRelatedDropdownFilter))
     list_filter_submit = True
     search_fields = ("=email",)
@@ -392,6 +397,38 @@ class InvitationAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
 
     def has_add_permission(self, request, obj=None):
         return False  # drafted by a launch only
+
+    def has_launch_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser or workspace_role(request) in LAUNCH_ROLES
+
+    @action(description=_("Send again (interrupted or failed invitations)"), permissions=["launch"])
+    def send_again_selected(self, request, queryset):
+        workspace = current_workspace(request)
+        selected = list(queryset.values_list("pk", flat=True))
+        queued = svc.invitations_send_again(
+            workspace_id=workspace.pk, invitation_ids=selected, actor=request.user
+        )
+        if queued:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d invitation queued to be sent again.",
+                    "%(count)d invitations queued to be sent again.",
+                    len(queued),
+                )
+                % {"count": len(queued)},
+                messages.SUCCESS,
+            )
+        if len(queued) < len(selected):
+            self.message_user(
+                request,
+                _(
+                    "%(count)d selected invitations were left as they are: only interrupted or "
+                    "failed invitations are sent again."
+                )
+                % {"count": len(selected) - len(queued)},
+                messages.WARNING,
+            )
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:

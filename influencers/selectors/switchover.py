@@ -63,6 +63,8 @@ def plan_dashboard(plan: SwitchoverPlan) -> dict:
     for row in acceptances:
         running += row["n"]
         row["total"] = running
+    for row in acceptances:  # the cumulative curve, drawn as bars in the admin
+        row["percent"] = round(row["total"] * 100 / running)
     sale = MetricSnapshot.objects.filter(
         creator_id=OuterRef("creator_id"),
         source=MetricSnapshot.Source.IMPORT,

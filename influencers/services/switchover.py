@@ -123,6 +123,31 @@ def switchover_send(*, invitation_ids: list[int]) -> int:
     return sent
 
 
+RESENDABLE = (S.UNCERTAIN, S.FAILED)
+
+
+def invitations_send_again(*, workspace_id: int, invitation_ids, actor=None) -> list[int]:
+    """A person's decision to send interrupted ("uncertain") or failed invitations again:
+    they go back to drafted with fresh attempts and are queued for sending after commit.
+    Never automatic: an interrupted one may already have reached the creator. Other
+    statuses are left as they are; returns the ids queued."""
+    from influencers.tasks_switchover import switchover_send_chunk
+
+    with transaction.atomic():
+        ids = list(
+            Invitation.objects.select_for_update()
+            .filter(workspace_id=workspace_id, pk__in=list(invitation_ids), status__in=RESENDABLE)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if ids:
+            Invitation.objects.filter(pk__in=ids).update(
+                status=S.DRAFTED, send_attempts=0, claimed_at=None, updated_at=timezone.now()
+            )
+            transaction.on_commit(lambda: switchover_send_chunk.delay(ids))
+    return ids
+
+
 def switchover_launch_due() -> list[int]:
     """Beat: launch scheduled plans whose time has come; resume launches with invitations left
     drafted (a worker died) or stuck sending past the lease."""

@@ -11,7 +11,9 @@ Exactly once, in two steps:
   an invitation sends it, and marks it sent after the SMTP server accepted it. A worker killed
   between claim and mark leaves the batch's invitations in "sending": after the lease they
   become "uncertain" and are NOT resent (at most once: a missing email can be resent by a
-  person, a duplicate cannot be taken back).
+  person, with ``invitations_send_again``; a duplicate cannot be taken back).
+* The claim skips creators who became do-not-contact or withdrew consent since drafting: those
+  invitations fail, unsent.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencers.models import (
     ActivityEvent,
@@ -152,21 +155,53 @@ class Claimed:
 _CLAIM = """
 UPDATE {table} SET status = %s, claimed_at = %s, updated_at = %s,
                    send_attempts = send_attempts + 1
-WHERE id = ANY(%s) AND status = %s
+WHERE id {ids} AND status = %s AND NOT {uncontactable}
 RETURNING id, workspace_id, plan_id, creator_id, email, subject, body, tracking_link,
           send_attempts
 """
 
+# A creator marked do-not-contact, or who withdrew consent, after the invitation was drafted
+# (a scheduled or long launch, or an invitation sent again days later) is not written to:
+# the claim skips them and those invitations fail, unsent.
+_UNCONTACTABLE = """
+EXISTS (SELECT 1 FROM {creators} c WHERE c.id = {table}.creator_id
+        AND (c.status = 'do_not_contact' OR NOT c.consent_to_contact))
+"""
+_CANCEL = """
+UPDATE {table} SET status = %s, last_error = %s, updated_at = %s
+WHERE id {ids} AND status = %s AND {uncontactable}
+"""
+
 
 def _claim(invitation_ids: list[int]) -> list[Claimed]:
-    """One statement (autocommit, so the claim is durable before anything is sent): the
-    drafted ones among these become "sending"; only they are returned, only they are sent."""
+    """Autocommitted, so the claim is durable before anything is sent: the drafted ones among
+    these become "sending"; only they are returned, only they are sent. Drafted invitations
+    whose creator can no longer be contacted fail, unsent. On PostgreSQL both are one
+    statement (a data-modifying WITH runs once, to completion; the two UPDATEs touch disjoint
+    rows); SQLite (local development) has no such WITH and runs them one after the other."""
     now = timezone.now()
+    table = Invitation._meta.db_table
+    ids = list(invitation_ids)
+    postgres = db_connection.vendor == "postgresql"
+    parts = {
+        "table": table,
+        "ids": "= ANY(%s)" if postgres else f"IN ({', '.join(['%s'] * len(ids))})",
+        "uncontactable": _UNCONTACTABLE.format(creators=Creator._meta.db_table, table=table),
+    }
+    id_params = [ids] if postgres else ids
+    reason = gettext(
+        "Not sent: the creator was marked do-not-contact or withdrew consent after the "
+        "invitation was drafted."
+    )
+    cancel = (_CANCEL.format(**parts), [S.FAILED, reason, now, *id_params, S.DRAFTED])
+    claim = (_CLAIM.format(**parts), [S.SENDING, now, now, *id_params, S.DRAFTED])
     with db_connection.cursor() as cursor:
-        cursor.execute(
-            _CLAIM.format(table=Invitation._meta.db_table),
-            [S.SENDING, now, now, list(invitation_ids), S.DRAFTED],
-        )
+        if postgres:
+            sql = f"WITH cancelled AS ({cancel[0]}) {claim[0]}"
+            cursor.execute(sql, cancel[1] + claim[1])
+        else:
+            cursor.execute(*cancel)
+            cursor.execute(*claim)
         rows = cursor.fetchall()
     return sorted((Claimed(*row) for row in rows), key=lambda c: c.pk)
 
@@ -280,6 +315,10 @@ def mark_stuck_uncertain(*, plan_id: int) -> int:
         plan_id=plan_id, status=S.SENDING, claimed_at__lt=cutoff
     ).update(
         status=S.UNCERTAIN,
-        last_error="Worker stopped while sending; not resent to avoid a duplicate.",
+        last_error=gettext(
+            "The worker stopped while sending: it may or may not have reached the creator, so "
+            "it is not resent automatically. Check with the creator, then send it again if "
+            "needed."
+        ),
         updated_at=timezone.now(),
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import renderers
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -242,7 +242,8 @@ class PlanPreviewCSVView(WorkspaceAPIMixin, APIView):
     ),
 )
 class InvitationViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "patch", "post", "head", "options"]
+    required_roles = {"send_again": Role.MANAGER}
     output_serializer_class = s.InvitationSerializer
     input_serializer_class = s.InvitationStatusSerializer
     filterset_class = InvitationFilter
@@ -268,6 +269,37 @@ class InvitationViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
             )
         invitation = self.fresh(invitation)
         return self.with_etag(Response(self.output(invitation)), invitation)
+
+    @extend_schema(
+        request=None,
+        responses={202: s.InvitationSerializer},
+        summary=_("Send an interrupted or failed invitation again"),
+        description=_(
+            "Only for invitations whose sending was interrupted (uncertain: it may already "
+            "have reached the creator) or failed. The invitation goes back to drafted and is "
+            "sent in the background; other statuses answer 400."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="send-again", filterset_class=None)
+    def send_again(self, request, pk=None):
+        invitation = self.get_object()
+        queued = svc.invitations_send_again(
+            workspace_id=self.workspace.pk, invitation_ids=[invitation.pk], actor=request.user
+        )
+        if not queued:
+            raise ValidationError(
+                {
+                    "status": [
+                        _(
+                            "Only interrupted (uncertain) or failed invitations can be sent "
+                            "again; this one is %(status)s."
+                        )
+                        % {"status": invitation.get_status_display()}
+                    ]
+                }
+            )
+        invitation = self.fresh(invitation)
+        return self.with_etag(Response(self.output(invitation), status=202), invitation)
 
 
 class _WorkspaceSingletonViewSet(WorkspaceViewSet):
