@@ -200,6 +200,28 @@ def test_filters(pool, api, params, expected):
     assert set(_names(api, **params)) == expected
 
 
+@pytest.mark.parametrize("fetched", [0, 1, 2, 5000])
+def test_handle_prefix_search_pages_the_same_whether_matches_are_few_or_many(
+    workspace, api, monkeypatch, fetched
+):
+    """Few handle matches are fetched by id first, many stay one statement: same pages."""
+    from influencers.selectors import api_creators
+
+    monkeypatch.setattr(api_creators, "HANDLE_MATCHES_FETCHED", fetched)
+    for i in range(5):
+        creator = f.CreatorFactory(workspace=workspace, display_name=f"Maker {i}")
+        f.PlatformAccountFactory(
+            creator=creator, handle=f"@maker.{i}", handle_normalised=f"maker.{i}"
+        )
+    other = f.CreatorFactory(workspace=workspace, display_name="Other")
+    f.PlatformAccountFactory(creator=other, handle="@other", handle_normalised="other")
+    first = api.get(URL, {"search": "@MAKER.", "page_size": 3, "ordering": "created"}).json()
+    assert [r["display_name"] for r in first["results"]] == ["Maker 0", "Maker 1", "Maker 2"]
+    second = api.get(first["next"]).json()
+    assert [r["display_name"] for r in second["results"]] == ["Maker 3", "Maker 4"]
+    assert second["next"] is None
+
+
 def test_owner_and_date_filters(pool, api):
     assert _names(api, owner=api.user.pk) == ["Alpha"]
     before = (timezone.now() - dt.timedelta(days=1)).isoformat()

@@ -203,6 +203,9 @@ def filter_has_contact(qs: QuerySet, *, kinds, present: bool) -> QuerySet:
     return qs.filter(exists if present else ~exists)
 
 
+HANDLE_MATCHES_FETCHED = 5000
+
+
 def filter_search(qs: QuerySet, *, workspace, term: str) -> QuerySet:
     """Search: an address with '@' inside -> exact email; '@name' -> handle prefix; else name
     prefix (case-insensitive) or handle prefix. All three are index lookups.
@@ -228,6 +231,14 @@ def filter_search(qs: QuerySet, *, workspace, term: str) -> QuerySet:
         workspace=workspace, handle_normalised__startswith=prefix
     )
     if term.startswith("@"):
+        # Few matches (the usual '@someone'): take their ids first (index-only), then fetch
+        # and sort just those creators. As one statement the planner guesses the prefix's
+        # share of the pool from column statistics — 14x too many for '@emma.s' at 1M — and
+        # walks the whole pool in page order testing each creator (~400 ms instead of ~10).
+        # A prefix matching many handles keeps the single statement, where that walk is right.
+        ids = list(handles.values_list("creator_id", flat=True)[: HANDLE_MATCHES_FETCHED + 1])
+        if len(ids) <= HANDLE_MATCHES_FETCHED:
+            return qs.filter(pk__in=ids)
         return qs.filter(pk__in=handles.values("creator_id"))
     qs = qs.alias(search_lname=Lower("display_name"))
     by_name = Q(search_lname__startswith=prefix)
