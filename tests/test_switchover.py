@@ -182,6 +182,7 @@ def test_scheduled_plan_is_launched_by_beat(workspace, smtp, django_capture_on_c
 def test_stuck_sending_is_marked_uncertain_never_resent(
     workspace, smtp, settings, django_capture_on_commit_callbacks
 ):
+    """A claim whose message was handed to the mail server may have gone: uncertain."""
     from django.utils import timezone
 
     plan = make_plan(workspace)
@@ -190,11 +191,41 @@ def test_stuck_sending_is_marked_uncertain_never_resent(
     _launch(plan, django_capture_on_commit_callbacks)
     invitation = Invitation.objects.get()
     Invitation.objects.filter(pk=invitation.pk).update(
-        status="sending", claimed_at=timezone.now() - timezone.timedelta(hours=1)
+        status="sending",
+        claimed_at=timezone.now() - timezone.timedelta(hours=1),
+        handed_over_at=timezone.now() - timezone.timedelta(hours=1),
     )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     _launch(plan, django_capture_on_commit_callbacks)
     invitation.refresh_from_db()
     assert invitation.status == "uncertain"
+    assert smtp.messages == []
+
+
+def test_stuck_claim_never_handed_over_is_sent_by_the_resumed_launch(
+    workspace, smtp, django_capture_on_commit_callbacks
+):
+    """A worker that died before handing a message over sent nothing (the server discards a
+    transaction without its end of data): the resumed launch sends it, once."""
+    from django.utils import timezone
+
+    plan = make_plan(workspace)
+    eligible(workspace, 2, start=2)
+    _launch(plan, django_capture_on_commit_callbacks)
+    assert len(smtp.messages) == 2
+    lost = Invitation.objects.order_by("pk").first()
+    smtp.messages.clear()
+    Invitation.objects.filter(pk=lost.pk).update(
+        status="sending",
+        claimed_at=timezone.now() - timezone.timedelta(hours=1),
+        handed_over_at=None,
+        sent_at=None,
+    )
+    _launch(plan, django_capture_on_commit_callbacks)
+    _launch(plan, django_capture_on_commit_callbacks)
+    assert [rcpts for rcpts, _content in smtp.messages] == [[lost.email]]
+    lost.refresh_from_db()
+    assert lost.status == "sent" and lost.handed_over_at is not None
 
 
 # --- answers ------------------------------------------------------------------------------
@@ -245,7 +276,7 @@ def test_expired_or_forged_links_are_refused(
     assert client.get(reverse("switchover-answer", args=[token])).status_code == 404
 
 
-def test_a_chunk_is_claimed_and_marked_per_batch_over_one_smtp_connection(
+def test_a_chunk_is_claimed_per_batch_and_sent_over_one_smtp_connection(
     workspace, smtp, settings, django_capture_on_commit_callbacks
 ):
     from django.db import connection
@@ -278,9 +309,10 @@ def test_a_chunk_is_claimed_and_marked_per_batch_over_one_smtp_connection(
     assert (sent, retry) == (25, [])
     assert len(smtp.messages) == 25
     assert len(opened) == 1  # one SMTP connection for the whole chunk
-    # 5 claims (3 match), and per batch of 10: one transaction marking invitations, creators
-    # and events; not a statement per email.
-    assert len(ctx.captured_queries) <= 5 + 3 * 6
+    # 5 claims (3 match); per email a fixed few: the hand-over mark (committed before its end
+    # of data) and one transaction marking the invitation, the creator and the event (inside
+    # this test's transaction that is a savepoint and its release).
+    assert len(ctx.captured_queries) <= 5 + 25 * 6
     assert set(Invitation.objects.filter(plan=plan).values_list("status", flat=True)) == {"sent"}
     assert ActivityEvent.objects.filter(verb="invitation.sent").count() == 25
     assert all(

@@ -34,10 +34,11 @@ def _interrupted(workspace, n, capture, start=0):
     eligible(workspace, n, start=start)
     with capture(execute=True):
         switchover_launch(plan=plan)
-    # As if the worker died after claiming them, before marking them sent.
+    # As if the worker died after handing them to the mail server, before marking them sent.
     Invitation.objects.filter(plan=plan).update(
         status="sending",
         claimed_at=timezone.now() - timezone.timedelta(hours=1),
+        handed_over_at=timezone.now() - timezone.timedelta(hours=1),
         sent_at=None,
         message_id="",
     )

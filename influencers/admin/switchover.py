@@ -387,6 +387,7 @@ class InvitationAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
         "send_attempts",
         "last_error",
         "claimed_at",
+        "handed_over_at",
         "sent_at",
         "answered_at",
         "message_id",

@@ -237,6 +237,10 @@ class Invitation(WorkspaceOwnedModel):
     send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True, default="")
     claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
+    # Set (committed) just before the end-of-data line goes to the SMTP server: until then a
+    # dropped connection makes the server discard the message (RFC 5321 4.1.1.4), so an
+    # invitation claimed by a worker that died is known unsent while this is empty.
+    handed_over_at = models.DateTimeField(_("handed to the mail server at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True, default="")

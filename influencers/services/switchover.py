@@ -64,7 +64,7 @@ def switchover_plan_run(*, plan_id: int) -> int:
     from influencers.tasks_switchover import switchover_send_chunk
 
     plan = SwitchoverPlan.objects.select_related("workspace").get(pk=plan_id)
-    launch.mark_stuck_uncertain(plan_id=plan_id)
+    launch.release_stuck_claims(plan_id=plan_id)
     chunk = settings.SWITCHOVER_CHUNK_SIZE
     remaining = plan.max_invitations - plan.invitations.count()
     drafted = 0
@@ -142,7 +142,11 @@ def invitations_send_again(*, workspace_id: int, invitation_ids, actor=None) -> 
         )
         if ids:
             Invitation.objects.filter(pk__in=ids).update(
-                status=S.DRAFTED, send_attempts=0, claimed_at=None, updated_at=timezone.now()
+                status=S.DRAFTED,
+                send_attempts=0,
+                claimed_at=None,
+                handed_over_at=None,
+                updated_at=timezone.now(),
             )
             transaction.on_commit(lambda: switchover_send_chunk.delay(ids))
     return ids

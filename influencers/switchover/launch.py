@@ -8,10 +8,13 @@ Exactly once, in two steps:
   nothing new.
 * Sending claims a small batch of invitations with one ``UPDATE ... SET status='sending'
   WHERE id = ANY(...) AND status='drafted' RETURNING ...``; only the worker whose UPDATE matched
-  an invitation sends it, and marks it sent after the SMTP server accepted it. A worker killed
-  between claim and mark leaves the batch's invitations in "sending": after the lease they
-  become "uncertain" and are NOT resent (at most once: a missing email can be resent by a
-  person, with ``invitations_send_again``; a duplicate cannot be taken back).
+  an invitation sends it, and marks it sent after the SMTP server accepted it. Just before the
+  end-of-data line of each message it commits ``handed_over_at`` (see switchover.smtp). A
+  worker killed between claim and mark leaves the batch's invitations in "sending"; after the
+  lease, those never handed over surely did not go and are sent again by the resumed launch;
+  one handed over may have gone and becomes "uncertain", NOT resent (at most once: a missing
+  email can be resent by a person, with ``invitations_send_again``; a duplicate cannot be
+  taken back). So a killed worker leaves at most one uncertain invitation.
 * The claim skips creators who became do-not-contact or withdrew consent since drafting: those
   invitations fail, unsent.
 """
@@ -44,6 +47,7 @@ from influencers.models import (
     SwitchoverPlan,
 )
 
+from . import smtp as mail
 from .selection import Prepared
 
 S = Invitation.Status
@@ -209,9 +213,11 @@ def _claim(invitation_ids: list[int]) -> list[Claimed]:
 def send_invitations(*, invitation_ids: list[int]) -> tuple[int, list[tuple[int, int]]]:
     """Send each drafted invitation at most once. Returns (sent, [(id, attempts) to retry]).
 
-    Claims SWITCHOVER_CLAIM_BATCH invitations per statement, sends them over one SMTP
-    connection (kept open for the whole chunk), marks the accepted ones sent in one
-    transaction. A batch is small so a killed worker leaves few claims "uncertain"."""
+    Claims SWITCHOVER_CLAIM_BATCH invitations per statement and sends them over one SMTP
+    connection (kept open for the whole chunk); each message is marked handed over just before
+    its end of data, and sent (invitation, creator, event in one transaction) as soon as the
+    server accepted it. A worker killed mid-batch thus leaves at most one "uncertain"
+    invitation; the rest of its claims were never handed over and are sent again."""
     sent = 0
     retry: list[tuple[int, int]] = []
     batch = max(1, settings.SWITCHOVER_CLAIM_BATCH)
@@ -219,7 +225,6 @@ def send_invitations(*, invitation_ids: list[int]) -> tuple[int, list[tuple[int,
     try:
         for start in range(0, len(invitation_ids), batch):
             claimed = _claim(invitation_ids[start : start + batch])
-            done: list[Claimed] = []
             pending = list(claimed)
             while pending:
                 slots = throttle(len(pending))
@@ -228,22 +233,27 @@ def send_invitations(*, invitation_ids: list[int]) -> tuple[int, list[tuple[int,
                     smtp.open()
                 for invitation in pending[:slots]:
                     try:
-                        smtp.send_messages([_message(invitation, smtp)])
-                    except (smtplib.SMTPException, OSError) as exc:
-                        # Refused, or the connection failed before the server accepted it.
-                        if _failed(invitation, exc):
+                        mail.send(
+                            smtp,
+                            _message(invitation, smtp),
+                            hand_over=lambda pk=invitation.pk: _handed_over(pk),
+                        )
+                    except (smtplib.SMTPException, OSError, mail.MaybeSent) as exc:
+                        if isinstance(exc, mail.MaybeSent):
+                            _uncertain(invitation, exc)  # never retried automatically
+                        elif _failed(invitation, exc):  # refused, or surely not sent
                             retry.append((invitation.pk, invitation.send_attempts))
                         with contextlib.suppress(Exception):  # it may be broken already
                             smtp.close()
                         smtp = None
                         pending = pending[pending.index(invitation) + 1 :]
                         break
-                    done.append(invitation)
+                    # Marked at once, not per batch: a worker killed later leaves this one
+                    # "sent", not "uncertain" (at most the message in flight is uncertain).
+                    _mark_sent([invitation])
+                    sent += 1
                 else:
                     pending = pending[slots:]
-            if done:
-                _mark_sent(done)
-                sent += len(done)
     finally:
         if smtp is not None:
             with contextlib.suppress(Exception):
@@ -261,16 +271,39 @@ def _message(invitation: Claimed, smtp) -> EmailMessage:
     )
 
 
+def _handed_over(invitation_id: int) -> None:
+    """Committed (autocommit) before the end-of-data line goes out: see switchover.smtp."""
+    Invitation.objects.filter(pk=invitation_id, status=S.SENDING).update(
+        handed_over_at=timezone.now()
+    )
+
+
 def _failed(invitation: Claimed, exc: Exception) -> bool:
     """Back to drafted for a retry, or failed after the last attempt; the error is recorded.
     Returns whether it should be retried."""
     failed = invitation.send_attempts >= settings.SWITCHOVER_SEND_MAX_ATTEMPTS
     Invitation.objects.filter(pk=invitation.pk, status=S.SENDING).update(
         status=S.FAILED if failed else S.DRAFTED,
+        handed_over_at=None,
         last_error=f"{type(exc).__name__}: {exc}"[:2000],
         updated_at=timezone.now(),
     )
     return not failed
+
+
+def _uncertain(invitation: Claimed, exc: Exception) -> None:
+    Invitation.objects.filter(pk=invitation.pk, status=S.SENDING).update(
+        status=S.UNCERTAIN,
+        last_error=f"{_maybe_sent_text()} ({exc})"[:2000],
+        updated_at=timezone.now(),
+    )
+
+
+def _maybe_sent_text() -> str:
+    return gettext(
+        "The worker stopped while sending: it may or may not have reached the creator, so it "
+        "is not resent automatically. Check with the creator, then send it again if needed."
+    )
 
 
 def _mark_sent(invitations: list[Claimed]) -> None:
@@ -308,17 +341,16 @@ def _mark_sent(invitations: list[Claimed]) -> None:
         )
 
 
-def mark_stuck_uncertain(*, plan_id: int) -> int:
-    """Invitations claimed longer ago than the lease: their worker died mid-send."""
+def release_stuck_claims(*, plan_id: int) -> int:
+    """Invitations claimed longer ago than the lease: their worker died mid-send. Those never
+    handed to the mail server surely did not go: back to drafted, to be sent by the resumed
+    launch. The others may have gone: "uncertain", for a person to check. Returns how many
+    became uncertain."""
     cutoff = timezone.now() - timezone.timedelta(seconds=settings.SWITCHOVER_SEND_LEASE_SECONDS)
-    return Invitation.objects.filter(
-        plan_id=plan_id, status=S.SENDING, claimed_at__lt=cutoff
-    ).update(
-        status=S.UNCERTAIN,
-        last_error=gettext(
-            "The worker stopped while sending: it may or may not have reached the creator, so "
-            "it is not resent automatically. Check with the creator, then send it again if "
-            "needed."
-        ),
-        updated_at=timezone.now(),
+    stuck = Invitation.objects.filter(plan_id=plan_id, status=S.SENDING, claimed_at__lt=cutoff)
+    stuck.filter(handed_over_at__isnull=True).update(
+        status=S.DRAFTED, claimed_at=None, updated_at=timezone.now()
+    )
+    return stuck.update(
+        status=S.UNCERTAIN, last_error=_maybe_sent_text(), updated_at=timezone.now()
     )
