@@ -321,3 +321,37 @@ def test_a_chunk_is_claimed_per_batch_and_sent_over_one_smtp_connection(
     )
     contacted = Creator.objects.filter(workspace=workspace, last_contacted_at__isnull=False)
     assert contacted.count() == 25
+
+
+def test_a_worker_whose_claim_was_released_meanwhile_sends_nothing(
+    workspace, smtp, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A slow worker's claim can outlive its lease and be claimed again by another worker:
+    the slow one must not hand the message over (its connection is dropped before the end of
+    data, so the server discards what it had written)."""
+    from django.utils import timezone
+
+    from influencers.switchover import launch
+
+    plan = make_plan(workspace)
+    eligible(workspace, 3, start=2)
+    ids = []
+    for row in selection.launch_queryset(plan).values(*selection.COLUMNS):
+        ids += launch.draft_invitations(
+            plan_id=plan.pk, prepared=[selection.Preparer(plan).prepare(row)]
+        )
+    real_claim = launch._claim
+
+    def claim_then_lose_it(batch):
+        claimed = real_claim(batch)
+        Invitation.objects.filter(pk__in=batch).update(
+            claimed_at=timezone.now() + timezone.timedelta(seconds=1)  # another worker's claim
+        )
+        return claimed
+
+    monkeypatch.setattr(launch, "_claim", claim_then_lose_it)
+    assert launch.send_invitations(invitation_ids=ids) == (0, [])
+    time.sleep(0.3)  # give the server time to (not) deliver what the dropped connections wrote
+    assert smtp.messages == []
+    assert set(Invitation.objects.values_list("status", flat=True)) == {"sending"}
+    assert not Invitation.objects.filter(handed_over_at__isnull=False).exists()

@@ -154,6 +154,7 @@ class Claimed:
     body: str
     tracking_link: str
     send_attempts: int
+    claimed_at: object  # the claim's token: a later claim of the same invitation has another
 
 
 _CLAIM = """
@@ -161,7 +162,7 @@ UPDATE {table} SET status = %s, claimed_at = %s, updated_at = %s,
                    send_attempts = send_attempts + 1
 WHERE id {ids} AND status = %s AND NOT {uncontactable}
 RETURNING id, workspace_id, plan_id, creator_id, email, subject, body, tracking_link,
-          send_attempts
+          send_attempts, claimed_at
 """
 
 # A creator marked do-not-contact, or who withdrew consent, after the invitation was drafted
@@ -236,10 +237,12 @@ def send_invitations(*, invitation_ids: list[int]) -> tuple[int, list[tuple[int,
                         mail.send(
                             smtp,
                             _message(invitation, smtp),
-                            hand_over=lambda pk=invitation.pk: _handed_over(pk),
+                            hand_over=lambda claimed=invitation: _handed_over(claimed),
                         )
-                    except (smtplib.SMTPException, OSError, mail.MaybeSent) as exc:
-                        if isinstance(exc, mail.MaybeSent):
+                    except (smtplib.SMTPException, OSError, mail.MaybeSent, ClaimLost) as exc:
+                        if isinstance(exc, ClaimLost):
+                            pass  # released meanwhile: another worker may send it, not us
+                        elif isinstance(exc, mail.MaybeSent):
                             _uncertain(invitation, exc)  # never retried automatically
                         elif _failed(invitation, exc):  # refused, or surely not sent
                             retry.append((invitation.pk, invitation.send_attempts))
@@ -271,8 +274,15 @@ def _message(invitation: Claimed, smtp) -> EmailMessage:
     )
 
 
-def _handed_over(invitation_id: int) -> None:
-    """Committed before the end-of-data line goes out: see switchover.smtp.
+class ClaimLost(Exception):
+    """Our claim was released (the lease ran out while this worker was slow) before the
+    message was handed over: the connection is dropped, so the server discards it."""
+
+
+def _handed_over(invitation: Claimed) -> None:
+    """Committed before the end-of-data line goes out: see switchover.smtp. Only while this
+    worker still holds the claim (same claim time and attempt): a claim released after the lease and
+    perhaps claimed again by another worker is not ours to send (ClaimLost).
 
     Without waiting for the WAL flush (synchronous_commit off, this transaction only): the
     time between this commit and the end of data is the only moment a killed worker loses an
@@ -285,9 +295,16 @@ def _handed_over(invitation_id: int) -> None:
         if db_connection.vendor == "postgresql":
             with db_connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        Invitation.objects.filter(pk=invitation_id, status=S.SENDING).update(
+        # Every claim adds an attempt and sets its own time; SQLite hands the time back as
+        # text that does not compare equal, so there the attempt count alone is the token.
+        ours = {"send_attempts": invitation.send_attempts}
+        if db_connection.vendor == "postgresql":
+            ours["claimed_at"] = invitation.claimed_at
+        marked = Invitation.objects.filter(pk=invitation.pk, status=S.SENDING, **ours).update(
             handed_over_at=timezone.now()
         )
+    if not marked:
+        raise ClaimLost(invitation.pk)
 
 
 def _failed(invitation: Claimed, exc: Exception) -> bool:

@@ -78,7 +78,14 @@ def send(backend, message: EmailMessage, hand_over: Callable[[], None]) -> None:
     if not data.endswith(CRLF):
         data += CRLF
     smtp.send(data)
-    hand_over()
+    try:
+        hand_over()
+    except BaseException:
+        # Not handed over: drop the connection without the end of data, so the server
+        # discards the message (a reset would need the end of data first).
+        with contextlib.suppress(Exception):
+            smtp.close()
+        raise
     try:
         smtp.send(b"." + CRLF)
         code, reply = smtp.getreply()
@@ -91,7 +98,10 @@ def send(backend, message: EmailMessage, hand_over: Callable[[], None]) -> None:
 
 
 def _reset(smtp: smtplib.SMTP, code: int) -> None:
+    """As smtplib.sendmail after a refusal: 421 means the server is closing; otherwise reset
+    the transaction so the connection can carry the next message."""
     if code == 421:
         smtp.close()
-    else:
-        smtp._rset()
+        return
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
