@@ -1,5 +1,6 @@
 """Shared set-up for the switch-over tests: a plan, eligible creators, a real SMTP server."""
 
+import contextlib
 import socket
 from decimal import Decimal
 
@@ -48,6 +49,20 @@ def start_smtp(handler) -> Controller:
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller
+
+
+@contextlib.contextmanager
+def smtp_server(settings, sink: Sink):
+    """A real SMTP server on loopback for the duration, Django's SMTP backend pointed at it,
+    retries without backoff; yields the sink."""
+    controller = start_smtp(sink)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.SWITCHOVER_RETRY_BACKOFF_SECONDS = 0
+    try:
+        yield sink
+    finally:
+        controller.stop()
 
 
 def make_plan(workspace, **kw) -> SwitchoverPlan:

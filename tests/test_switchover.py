@@ -20,20 +20,15 @@ from influencers.models import (
 from influencers.services.switchover import switchover_launch, switchover_launch_due
 from influencers.switchover import links, messages, selection
 from tests.factories import ContactMethodFactory, CreatorFactory
-from tests.switchover_world import Sink, eligible, make_plan, start_smtp
+from tests.switchover_world import Sink, eligible, make_plan, smtp_server
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def smtp(settings):
-    sink = Sink(refuse={"maker1@example.com"})
-    controller = start_smtp(sink)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.SWITCHOVER_RETRY_BACKOFF_SECONDS = 0
-    yield sink
-    controller.stop()
+    with smtp_server(settings, Sink(refuse={"maker1@example.com"})) as sink:
+        yield sink
 
 
 # --- links -------------------------------------------------------------------------------

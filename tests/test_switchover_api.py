@@ -10,7 +10,7 @@ from django.utils import translation
 
 from influencers.models import Invitation, ScoringWeights, SwitchoverPlan
 from tests.factories import CreatorFactory, ProductFactory, TagFactory
-from tests.switchover_world import Sink, eligible, make_plan, start_smtp
+from tests.switchover_world import Sink, eligible, make_plan, smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,8 @@ INVITATIONS = "/api/v1/invitations/"
 
 @pytest.fixture
 def smtp(settings):
-    sink = Sink()
-    controller = start_smtp(sink)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    yield sink
-    controller.stop()
+    with smtp_server(settings, Sink()) as sink:
+        yield sink
 
 
 # --- readiness on creators ----------------------------------------------------------------------

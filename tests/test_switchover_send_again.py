@@ -9,7 +9,7 @@ from django.utils import timezone
 from influencers.models import ActivityEvent, Creator, Invitation
 from influencers.services.switchover import invitations_send_again, switchover_launch
 from tests.factories import WorkspaceFactory
-from tests.switchover_world import Sink, eligible, make_plan, start_smtp
+from tests.switchover_world import Sink, eligible, make_plan, smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +18,8 @@ INVITATIONS = "/api/v1/invitations/"
 
 @pytest.fixture
 def smtp(settings):
-    sink = Sink()
-    controller = start_smtp(sink)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.SWITCHOVER_RETRY_BACKOFF_SECONDS = 0
-    yield sink
-    controller.stop()
+    with smtp_server(settings, Sink()) as sink:
+        yield sink
 
 
 def _interrupted(workspace, n, capture, start=0):

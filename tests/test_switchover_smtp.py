@@ -8,17 +8,13 @@ import pytest
 from django.core.mail import EmailMessage, get_connection
 
 from influencers.switchover import smtp as mail
-from tests.switchover_world import Sink, start_smtp
+from tests.switchover_world import Sink, smtp_server
 
 
 @pytest.fixture
 def sink(settings):
-    handler = Sink(refuse={"busy@example.com"})
-    controller = start_smtp(handler)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    yield handler
-    controller.stop()
+    with smtp_server(settings, Sink(refuse={"busy@example.com"})) as sink:
+        yield sink
 
 
 def _open():

@@ -44,6 +44,13 @@ from .mixins import (
 )
 
 LAUNCH_ROLES = DELETE_ROLES  # managers and owners
+
+
+def can_launch(request) -> bool:
+    """Launching a plan and sending invitations again: managers and owners."""
+    return request.user.is_superuser or workspace_role(request) in LAUNCH_ROLES
+
+
 PREVIEW_PAGE_SIZE = 50
 
 
@@ -202,9 +209,6 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def can_launch(self, request) -> bool:
-        return request.user.is_superuser or workspace_role(request) in LAUNCH_ROLES
-
     # --- pages ------------------------------------------------------------------------------
 
     def get_urls(self):
@@ -240,7 +244,7 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             "dashboard_url": reverse(
                 "admin:influencers_switchoverplan_dashboard_page", args=[plan.pk]
             ),
-            "can_launch": self.can_launch(request),
+            "can_launch": can_launch(request),
             **extra,
         }
 
@@ -285,7 +289,7 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     @action(description=_("Launch"), url_path="launch", icon="rocket_launch")
     def launch_page(self, request, object_id):
         plan = self._plan(request, object_id)
-        if not self.can_launch(request):
+        if not can_launch(request):
             raise PermissionDenied
         if request.method == "POST":
             try:
@@ -312,6 +316,9 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
         plan = self._plan(request, object_id)
         data = plan_dashboard(plan)
         status_labels = dict(Invitation.Status.choices)
+        invitations_url = (
+            reverse("admin:influencers_invitation_changelist") + f"?plan__id__exact={plan.pk}"
+        )
         data["status_rows"] = [
             (status_labels.get(k, k), v) for k, v in sorted(data["counts"].items())
         ]
@@ -319,11 +326,9 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             request,
             plan,
             _("Dashboard: %(plan)s") % {"plan": plan.name},
-            invitations_url=reverse("admin:influencers_invitation_changelist")
-            + f"?plan__id__exact={plan.pk}",
+            invitations_url=invitations_url,
             unsettled=sum(data["counts"].get(status, 0) for status in svc.RESENDABLE),
-            unsettled_url=reverse("admin:influencers_invitation_changelist")
-            + f"?plan__id__exact={plan.pk}&status__in={','.join(svc.RESENDABLE)}",
+            unsettled_url=f"{invitations_url}&status__in={','.join(svc.RESENDABLE)}",
             **data,
         )
         return TemplateResponse(request, "admin/switchover/dashboard.html", context)
@@ -400,7 +405,7 @@ class InvitationAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
         return False  # drafted by a launch only
 
     def has_launch_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser or workspace_role(request) in LAUNCH_ROLES
+        return can_launch(request)
 
     @action(description=_("Send again (interrupted or failed invitations)"), permissions=["launch"])
     def send_again_selected(self, request, queryset):

@@ -46,6 +46,7 @@ from influencers.models import (
     Invitation,
     SwitchoverPlan,
 )
+from influencers.sql import in_list, in_params
 
 from . import smtp as mail
 from .selection import Prepared
@@ -187,13 +188,12 @@ def _claim(invitation_ids: list[int]) -> list[Claimed]:
     now = timezone.now()
     table = Invitation._meta.db_table
     ids = list(invitation_ids)
-    postgres = db_connection.vendor == "postgresql"
     parts = {
         "table": table,
-        "ids": "= ANY(%s)" if postgres else f"IN ({', '.join(['%s'] * len(ids))})",
+        "ids": in_list(ids, "bigint[]"),
         "uncontactable": _UNCONTACTABLE.format(creators=Creator._meta.db_table, table=table),
     }
-    id_params = [ids] if postgres else ids
+    id_params = in_params(ids)
     reason = gettext(
         "Not sent: the creator was marked do-not-contact or withdrew consent after the "
         "invitation was drafted."
@@ -201,7 +201,7 @@ def _claim(invitation_ids: list[int]) -> list[Claimed]:
     cancel = (_CANCEL.format(**parts), [S.FAILED, reason, now, *id_params, S.DRAFTED])
     claim = (_CLAIM.format(**parts), [S.SENDING, now, now, *id_params, S.DRAFTED])
     with db_connection.cursor() as cursor:
-        if postgres:
+        if db_connection.vendor == "postgresql":
             sql = f"WITH cancelled AS ({cancel[0]}) {claim[0]}"
             cursor.execute(sql, cancel[1] + claim[1])
         else:
@@ -281,8 +281,8 @@ class ClaimLost(Exception):
 
 def _handed_over(invitation: Claimed) -> None:
     """Committed before the end-of-data line goes out: see switchover.smtp. Only while this
-    worker still holds the claim (same claim time and attempt): a claim released after the lease and
-    perhaps claimed again by another worker is not ours to send (ClaimLost).
+    worker still holds the claim (same claim time and attempt): a claim released after the
+    lease and perhaps claimed again by another worker is not ours to send (ClaimLost).
 
     Without waiting for the WAL flush (synchronous_commit off, this transaction only): the
     time between this commit and the end of data is the only moment a killed worker loses an
@@ -291,15 +291,14 @@ def _handed_over(invitation: Claimed) -> None:
     server has it — only a database crash in the ~ms before the next synchronous commit (the
     "sent" mark right after the server's answer flushes it too) could, and then that
     message might be sent again after the lease."""
+    # Every claim adds an attempt and sets its own time; SQLite hands the time back as text
+    # that does not compare equal, so there the attempt count alone is the token.
+    ours = {"send_attempts": invitation.send_attempts}
     with transaction.atomic():
         if db_connection.vendor == "postgresql":
+            ours["claimed_at"] = invitation.claimed_at
             with db_connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        # Every claim adds an attempt and sets its own time; SQLite hands the time back as
-        # text that does not compare equal, so there the attempt count alone is the token.
-        ours = {"send_attempts": invitation.send_attempts}
-        if db_connection.vendor == "postgresql":
-            ours["claimed_at"] = invitation.claimed_at
         marked = Invitation.objects.filter(pk=invitation.pk, status=S.SENDING, **ours).update(
             handed_over_at=timezone.now()
         )

@@ -36,6 +36,7 @@ from influencers.normalisers import (
 )
 from influencers.normalisers.handles import _CANONICAL_URLS
 from influencers.services.creators import creators_reach_refresh
+from influencers.sql import in_list, in_params
 
 from .base import (
     BatchResult,
@@ -323,20 +324,20 @@ class CreatorBatch:
                 cursor.execute(
                     f"SELECT platform, handle_normalised, creator_id "
                     f"FROM {quote(PlatformAccount._meta.db_table)} "
-                    f"WHERE workspace_id = %s AND handle_normalised {self._in(handles)} "
+                    f"WHERE workspace_id = %s AND handle_normalised {in_list(handles)} "
                     f"ORDER BY platform, handle_normalised",
-                    [self.ws.pk, *self._in_params(handles)],
+                    [self.ws.pk, *in_params(handles)],
                 )
                 for platform, norm, creator_id in cursor.fetchall():
                     self.account_owner[(platform, norm.lower())] = creator_id
                     self.keys.setdefault(("a", platform, norm.lower()), creator_id)
             clauses, params = [], [self.ws.pk]
             if emails:
-                clauses.append(f"(kind = %s AND value_normalised {self._in(emails)})")
-                params += [ContactMethod.Kind.EMAIL, *self._in_params(emails)]
+                clauses.append(f"(kind = %s AND value_normalised {in_list(emails)})")
+                params += [ContactMethod.Kind.EMAIL, *in_params(emails)]
             if phones:
-                clauses.append(f"(kind IN (%s, %s) AND value_normalised {self._in(phones)})")
-                params += [*PHONE_KINDS, *self._in_params(phones)]
+                clauses.append(f"(kind IN (%s, %s) AND value_normalised {in_list(phones)})")
+                params += [*PHONE_KINDS, *in_params(phones)]
             if not clauses:
                 return
             cursor.execute(
@@ -348,20 +349,6 @@ class CreatorBatch:
             for kind, value, creator_id in cursor.fetchall():
                 key = ("e", value) if kind == ContactMethod.Kind.EMAIL else ("p", value)
                 self.keys.setdefault(key, creator_id)
-
-    @staticmethod
-    def _in(values, array_type: str = "text[]") -> str:
-        # PostgreSQL takes the whole list as one array parameter (no per-value placeholders
-        # to build and send); other databases get a plain IN list. The explicit type matters:
-        # a list of ints would otherwise travel as numeric[], and `creator_id = ANY(numeric[])`
-        # cannot use the index on creator_id (a sequential scan of the table per query).
-        if connection.vendor == "postgresql":
-            return f"= ANY(%s::{array_type})"
-        return f"IN ({', '.join(['%s'] * len(values))})"
-
-    @staticmethod
-    def _in_params(values: set) -> list:
-        return [list(values)] if connection.vendor == "postgresql" else list(values)
 
     def resolve(self, parsed: list[Parsed]) -> list[object]:
         self._lookup_existing(parsed)
@@ -387,14 +374,14 @@ class CreatorBatch:
         if not ids:
             return
         quote = connection.ops.quote_name
-        in_ids, in_params = self._in(ids, "bigint[]"), self._in_params(ids)
+        in_ids, id_params = in_list(ids, "bigint[]"), in_params(ids)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with connection.cursor() as cursor, _index_scans(cursor):
             columns = _creator_columns()
             cursor.execute(
                 f"SELECT {', '.join(quote(f.column) for f in columns)} "
                 f"FROM {quote(Creator._meta.db_table)} WHERE id {in_ids} ORDER BY id{lock}",
-                in_params,
+                id_params,
             )
             names = [f.attname for f in columns]
             for values in cursor.fetchall():
@@ -404,7 +391,7 @@ class CreatorBatch:
                 f"SELECT id, creator_id, platform, handle_normalised, followers, average_views, "
                 f"engagement_rate FROM {quote(PlatformAccount._meta.db_table)} "
                 f"WHERE creator_id {in_ids}",
-                in_params,
+                id_params,
             )
             for pk, creator_id, platform, norm, followers, views, engagement in cursor.fetchall():
                 account = Plain(
@@ -422,7 +409,7 @@ class CreatorBatch:
             cursor.execute(
                 f"SELECT creator_id, kind, value_normalised "
                 f"FROM {quote(ContactMethod._meta.db_table)} WHERE creator_id {in_ids}",
-                in_params,
+                id_params,
             )
             for creator_id, kind, value in cursor.fetchall():
                 entity = self.entities[creator_id]
@@ -433,7 +420,7 @@ class CreatorBatch:
                 f"SELECT ct.creator_id, t.name FROM {quote(through)} ct "
                 f"JOIN {quote(Tag._meta.db_table)} t ON t.id = ct.tag_id "
                 f"WHERE ct.creator_id {in_ids}",
-                in_params,
+                id_params,
             )
             for creator_id, name in cursor.fetchall():
                 self.entities[creator_id].tag_keys.add(name.casefold())
