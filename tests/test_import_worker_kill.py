@@ -5,6 +5,7 @@ duplicate creator, account, contact or event."""
 import os
 import signal
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,7 +31,29 @@ QUEUE = new_queue("test-import")
 
 
 def _start_worker(media_root):
-    return start_worker(QUEUE, extra_env={"DJANGO_MEDIA_ROOT": media_root})
+    # Every run of the job parses in a second process (importers/parse_ahead.py).
+    return start_worker(
+        QUEUE,
+        extra_env={"DJANGO_MEDIA_ROOT": media_root, "IMPORT_PARSE_PROCESS_MIN_ROWS": "1"},
+    )
+
+
+def _parse_processes(job_id) -> list[int]:
+    """Live processes parsing for `job_id` (their command line names it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        # A zombie ("Z") has exited; it only waits for its parent's wait().
+        ours = b"influencers.importers.parse_child" in argv and str(job_id).encode() in argv
+        if ours and state != "Z":
+            found.append(int(entry.name))
+    return found
 
 
 def _state(workspace):
@@ -70,8 +93,11 @@ def test_sigkilled_worker_resumes_to_the_same_end_state(settings, tmp_path):
             assert wait_until(
                 lambda: ImportJob.objects.get(pk=job.pk).rows_done >= 2000, 120, worker
             ), "the worker never committed a batch"
+            assert _parse_processes(job.pk), "the job was not parsed in a second process"
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
+            # The parse process finds its reader gone and exits on its own.
+            assert wait_until(lambda: not _parse_processes(job.pk), 30), _parse_processes(job.pk)
             killed = ImportJob.objects.get(pk=job.pk)
             assert killed.state == "running" and 0 < killed.rows_done < killed.rows_total
 

@@ -240,6 +240,9 @@ LOGGING = {
 # XLSX files that unpack to more than this (zip bombs).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
+# A creator sheet of at least this many rows is parsed in a second process while the worker
+# writes (influencers/importers/parse_ahead.py); 0 parses every file in the worker itself.
+IMPORT_PARSE_PROCESS_MIN_ROWS = env.int("IMPORT_PARSE_PROCESS_MIN_ROWS", default=20_000)
 # Jobs whose worker died (no progress for 5 minutes) are queued again; they resume at their
 # last committed batch.
 CELERY_BEAT_SCHEDULE["requeue-stalled-imports"] = {

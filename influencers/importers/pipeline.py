@@ -24,6 +24,7 @@ from influencers.models import ImportIssue, ImportJob, ImportKind, ImportState
 from . import columns as cols
 from .errors import FileRefused, JobConflict, refused_no_columns, refused_no_rows
 from .kinds import BatchResult, ImportContext, Row, detect_kind, kind_module
+from .parse_ahead import Batch, batches, parsed_batches, wanted
 from .sources import Table, open_table
 
 logger = logging.getLogger(__name__)
@@ -184,26 +185,26 @@ def job_lock(job_id: int):
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, job_id])
 
 
-def _commit_batch(
-    job: ImportJob,
-    ctx: ImportContext,
-    module,
-    rows: list[Row],
-    cursor: int,
-    header_repeats: list[Row],
-) -> int:
+def _batch_result(ctx: ImportContext, module, batch: Batch) -> BatchResult:
+    if batch.parsed is not None:
+        parsed, parsing = batch.parsed
+        # A copy: a retried batch starts again from what parsing found.
+        return module.write_batch(ctx, parsed, parsing.copy())
+    return module.process(ctx, batch.rows) if batch.rows else BatchResult()
+
+
+def _commit_batch(job: ImportJob, ctx: ImportContext, module, batch: Batch, cursor: int) -> int:
     for attempt in range(3):
         try:
             with transaction.atomic():
                 locked = ImportJob.objects.select_for_update().get(pk=job.pk)
                 if locked.rows_done != cursor or locked.is_finished:
                     raise JobConflict(job.pk)
-                real_rows = [r for r in rows if "__header__" not in r.values]
-                result = module.process(ctx, real_rows) if real_rows else BatchResult()
-                for row in header_repeats:
+                result = _batch_result(ctx, module, batch)
+                for row in batch.repeats:
                     result.skip(ctx, row, "", "", _("This row repeats the header row."))
                 ImportIssue.objects.bulk_create(result.issues, batch_size=2000)
-                done = len(rows)
+                done = batch.size
                 ImportJob.objects.filter(pk=job.pk).update(
                     rows_done=F("rows_done") + done,
                     created_count=F("created_count") + result.counts["created"],
@@ -270,22 +271,24 @@ def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
         )
         module = kind_module(prepared.kind)
         cursor = job.rows_done
-        position = 0
-        batch: list[Row] = []
-        repeats: list[Row] = []
+        if wanted(prepared.kind, total - cursor):
+            source = parsed_batches(prepared, ctx, cursor, batch_size)
+        else:
+            source = contextlib.nullcontext(batches(prepared, cursor, batch_size))
         try:
-            for row in data_rows(prepared):
-                position += 1
-                if position <= cursor:
-                    continue  # committed by an earlier run
-                batch.append(row)
-                if "__header__" in row.values:
-                    repeats.append(row)
-                if len(batch) >= batch_size:
-                    cursor = _commit_batch(job, ctx, module, batch, cursor, repeats)
-                    batch, repeats = [], []
-            if batch:
-                cursor = _commit_batch(job, ctx, module, batch, cursor, repeats)
+            with source as pending:
+                for batch in pending:
+                    cursor = _commit_batch(job, ctx, module, batch, cursor)
+            if cursor != total:
+                raise FileRefused(
+                    _(
+                        "The file changed while it was being imported: %(read)s of the "
+                        "%(total)s rows counted at the start were read. Upload it again: rows "
+                        "already imported are matched, not doubled."
+                    )
+                    % {"read": cursor, "total": total},
+                    "changed",
+                )
         except JobConflict:
             return ImportJob.objects.get(pk=job.pk)
         except FileRefused as exc:  # the file changed under us: keep what is committed

@@ -39,9 +39,15 @@ class ActivityEvent(WorkspaceOwnedModel):
         blank=True,
         related_name="events",
         verbose_name=_("creator"),
+        db_index=False,  # event_creator_time (creator, created_at)
     )
     target_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # event_target (target_type, target_id)
     )
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")

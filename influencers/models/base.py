@@ -19,11 +19,15 @@ class WorkspaceQuerySet(models.QuerySet):
 class WorkspaceOwnedModel(TimeStampedModel):
     """Every record belongs to exactly one workspace and is invisible to the others."""
 
+    # No index of its own: every workspace-owned model declares indexes that lead with the
+    # workspace (its list filters and orderings), which serve workspace look-ups and cascades
+    # too; a separate one would only add a write per row (tests/test_indexes.py checks).
     workspace = models.ForeignKey(
         "influencers.Workspace",
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("workspace"),
+        db_index=False,
     )
 
     objects = WorkspaceQuerySet.as_manager()

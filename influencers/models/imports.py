@@ -114,7 +114,11 @@ class ImportIssue(TimeStampedModel):
         ERROR = "error", _("Error")
 
     job = models.ForeignKey(
-        ImportJob, on_delete=models.CASCADE, related_name="issues", verbose_name=_("import job")
+        ImportJob,
+        on_delete=models.CASCADE,
+        related_name="issues",
+        verbose_name=_("import job"),
+        db_index=False,  # importissue_job_line (job, line)
     )
     line = models.PositiveIntegerField(_("line"), null=True, blank=True)
     column = models.CharField(_("column"), max_length=200, blank=True, default="")
@@ -141,7 +145,10 @@ class ImportRecordKey(models.Model):
     """
 
     workspace = models.ForeignKey(
-        "influencers.Workspace", on_delete=models.CASCADE, related_name="+"
+        "influencers.Workspace",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # import_record_key_unique (workspace, key)
     )
     key = models.CharField(max_length=64)
     snapshot = models.ForeignKey(

@@ -31,6 +31,7 @@ class CreatorMerge(WorkspaceOwnedModel):
         verbose_name = _("creator merge")
         verbose_name_plural = _("creator merges")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "created_at"], name="merge_ws_created")]
 
     def __str__(self):
         return f"merge #{self.pk}"

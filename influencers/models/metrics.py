@@ -38,6 +38,7 @@ class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
         on_delete=models.CASCADE,
         related_name="metric_snapshots",
         verbose_name=_("creator"),
+        db_index=False,  # snapshot_creator_time (creator, captured_at)
     )
     collaboration = models.ForeignKey(
         "influencers.Collaboration",
@@ -46,6 +47,7 @@ class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
         blank=True,
         related_name="metric_snapshots",
         verbose_name=_("collaboration"),
+        db_index=False,  # snapshot_collab_time (collaboration, captured_at)
     )
     post = models.ForeignKey(
         "influencers.ContentPost",

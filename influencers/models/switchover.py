@@ -147,6 +147,7 @@ class SwitchoverPlan(WorkspaceOwnedModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "scheduled_at"], name="plan_status_scheduled"),
+            models.Index(fields=["workspace", "created_at"], name="plan_ws_created"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -256,6 +257,7 @@ class Invitation(WorkspaceOwnedModel):
             models.Index(fields=["plan", "status"], name="invitation_plan_status"),
             models.Index(fields=["creator", "sent_at"], name="invitation_creator_sent"),
             models.Index(fields=["status", "claimed_at"], name="invitation_status_claimed"),
+            models.Index(fields=["workspace", "created_at"], name="invitation_ws_created"),
         ]
 
     def __str__(self):

@@ -66,6 +66,9 @@ class BatchResult:
     def outcome(self, name: str) -> None:
         self.counts[name] += 1
 
+    def copy(self) -> BatchResult:
+        return BatchResult(Counter(self.counts), list(self.issues), set(self.rollup_creator_ids))
+
     def issue(
         self,
         ctx: ImportContext,

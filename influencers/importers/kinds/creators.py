@@ -639,7 +639,9 @@ class CreatorBatch:
         fast_insert(through, links)
 
 
-def process(ctx: ImportContext, rows: list[Row]) -> BatchResult:
+def parse_batch(ctx: ImportContext, rows: list[Row]) -> tuple[list[Parsed], BatchResult]:
+    """The batch's rows as Parsed, with the warnings and failures of parsing. No database:
+    this half may run in another process (importers/parse_ahead.py)."""
     result = BatchResult()
     parsed: list[Parsed] = []
     for row in rows:
@@ -654,6 +656,11 @@ def process(ctx: ImportContext, rows: list[Row]) -> BatchResult:
             )
             continue
         parsed.append(p)
+    return parsed, result
+
+
+def write_batch(ctx: ImportContext, parsed: list[Parsed], result: BatchResult) -> BatchResult:
+    """Match the parsed rows against the pool, apply and write them; adds their outcomes."""
     if not parsed:
         return result
     batch = CreatorBatch(ctx, result)
@@ -672,3 +679,7 @@ def process(ctx: ImportContext, rows: list[Row]) -> BatchResult:
             result.outcome(outcome)
     batch.write()
     return result
+
+
+def process(ctx: ImportContext, rows: list[Row]) -> BatchResult:
+    return write_batch(ctx, *parse_batch(ctx, rows))
