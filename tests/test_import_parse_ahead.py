@@ -190,6 +190,53 @@ def test_a_file_that_changes_under_the_import_fails_it_with_the_reason(
     assert ImportJob.objects.get(pk=job.pk).rows_done == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_parse_process_that_cannot_start_leaves_the_parsing_here(
+    settings, sheet, children, monkeypatch
+):
+    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 0
+    reference = pipeline.run(_job("reference", sheet).pk, batch_size=BATCH)
+    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 1
+    job = _job("no-child", sheet)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # exits at once, reads nothing
+    done = pipeline.run(job.pk, batch_size=BATCH)
+    assert children == [job.pk]
+    assert _outcome(done) == _outcome(reference)
+    assert _pool(done.workspace) == _pool(reference.workspace)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parse_process_killed_mid_job_leaves_the_rest_to_this_process(
+    settings, sheet, children, monkeypatch
+):
+    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 0
+    reference = pipeline.run(_job("reference", sheet).pk, batch_size=BATCH)
+    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 1
+    started = []
+    real_popen = parse_ahead.subprocess.Popen
+
+    def remembering(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    real_commit = pipeline._commit_batch
+
+    def commit_then_kill(*args, **kwargs):
+        cursor = real_commit(*args, **kwargs)
+        if started[0].poll() is None:
+            started[0].kill()  # after the first batch
+        return cursor
+
+    monkeypatch.setattr(parse_ahead.subprocess, "Popen", remembering)
+    monkeypatch.setattr(pipeline, "_commit_batch", commit_then_kill)
+    job = _job("killed-child", sheet)
+    done = pipeline.run(job.pk, batch_size=BATCH)
+
+    assert children == [job.pk] and started[0].returncode == -9
+    assert _outcome(done) == _outcome(reference)
+    assert _pool(done.workspace) == _pool(reference.workspace)
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_prefork_worker_parses_in_a_second_process(settings, sheet):

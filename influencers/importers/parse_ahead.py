@@ -127,8 +127,9 @@ def parsed_batches(prepared, ctx: ImportContext, start: int, batch_size: int):
     os.close(write_fd)  # the child's copy is the only writing end: its death ends our reads
     reader = Connection(read_fd, writable=False)
     try:
-        child.stdin.write(pickle.dumps(spec))
-        child.stdin.close()
+        with contextlib.suppress(BrokenPipeError):  # it died at once: _received says so
+            child.stdin.write(pickle.dumps(spec))
+            child.stdin.close()
         yield _received(reader, ctx)
     finally:
         reader.close()  # a child still sending gets a broken pipe and exits
@@ -139,19 +140,24 @@ def parsed_batches(prepared, ctx: ImportContext, start: int, batch_size: int):
             child.wait()
 
 
+class ParseProcessLost(RuntimeError):
+    """The child stopped without finishing (could not start, crashed, was killed). The
+    pipeline parses the rest in the importing process instead."""
+
+
 def _received(reader, ctx: ImportContext) -> Iterator[Batch]:
     while True:
         try:
             message = reader.recv()
-        except EOFError:
-            raise RuntimeError("The import's parsing process ended without a word.") from None
+        except (EOFError, OSError):  # OSError: it died in the middle of a message
+            raise ParseProcessLost("The import's parsing process ended without a word.") from None
         what = message[0]
         if what == "end":
             return
         if what == "refused":
             raise FileRefused(message[1], message[2])
         if what == "error":
-            raise RuntimeError(f"The import's parsing process failed:\n{message[1]}")
+            raise ParseProcessLost(f"The import's parsing process failed:\n{message[1]}")
         _what, size, repeats, parsed, counts, issues = message
         result = BatchResult(
             counts=Counter(counts),

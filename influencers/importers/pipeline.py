@@ -24,7 +24,7 @@ from influencers.models import ImportIssue, ImportJob, ImportKind, ImportState
 from . import columns as cols
 from .errors import FileRefused, JobConflict, refused_no_columns, refused_no_rows
 from .kinds import BatchResult, ImportContext, Row, detect_kind, kind_module
-from .parse_ahead import Batch, batches, parsed_batches, wanted
+from .parse_ahead import Batch, ParseProcessLost, batches, parsed_batches, wanted
 from .sources import Table, open_table
 
 logger = logging.getLogger(__name__)
@@ -236,6 +236,25 @@ def _commit_batch(job: ImportJob, ctx: ImportContext, module, batch: Batch, curs
     raise AssertionError("unreachable")
 
 
+def _write_rows(job, ctx, module, prepared, total: int, batch_size: int) -> int:
+    """Commit every batch after the job's cursor, parsed ahead by a second process for a big
+    creator sheet; returns the cursor after the last batch."""
+    cursor = job.rows_done
+    if wanted(prepared.kind, total - cursor):
+        try:
+            with parsed_batches(prepared, ctx, cursor, batch_size) as pending:
+                for batch in pending:
+                    cursor = _commit_batch(job, ctx, module, batch, cursor)
+            return cursor
+        except ParseProcessLost:
+            # Not the file's fault (that is a FileRefused): parse the rest here instead, from
+            # the last committed batch.
+            logger.exception("import job %s: parsing in this process from row %s", job.pk, cursor)
+    for batch in batches(prepared, cursor, batch_size):
+        cursor = _commit_batch(job, ctx, module, batch, cursor)
+    return cursor
+
+
 def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
     """Run (or resume) a job to its end. Safe to call again at any time."""
     with job_lock(job_id) as acquired:
@@ -270,15 +289,8 @@ def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
             decimal_comma=prepared.decimal_comma,
         )
         module = kind_module(prepared.kind)
-        cursor = job.rows_done
-        if wanted(prepared.kind, total - cursor):
-            source = parsed_batches(prepared, ctx, cursor, batch_size)
-        else:
-            source = contextlib.nullcontext(batches(prepared, cursor, batch_size))
         try:
-            with source as pending:
-                for batch in pending:
-                    cursor = _commit_batch(job, ctx, module, batch, cursor)
+            cursor = _write_rows(job, ctx, module, prepared, total, batch_size)
             if cursor != total:
                 raise FileRefused(
                     _(
