@@ -10,6 +10,7 @@ batch write nothing twice). A PostgreSQL advisory lock keeps two workers off the
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from influencers.models import ImportIssue, ImportJob, ImportKind, ImportState
 from . import columns as cols
 from .errors import FileRefused, JobConflict, refused_no_columns, refused_no_rows
 from .kinds import BatchResult, ImportContext, Row, detect_kind, kind_module
+from .kinds.base import fast_insert
 from .parse_ahead import Batch, ParseProcessLost, batches, parsed_batches, wanted
 from .sources import Table, open_table
 
@@ -203,7 +205,7 @@ def _commit_batch(job: ImportJob, ctx: ImportContext, module, batch: Batch, curs
                 result = _batch_result(ctx, module, batch)
                 for row in batch.repeats:
                     result.skip(ctx, row, "", "", _("This row repeats the header row."))
-                ImportIssue.objects.bulk_create(result.issues, batch_size=2000)
+                fast_insert(ImportIssue, result.issues)
                 done = batch.size
                 ImportJob.objects.filter(pk=job.pk).update(
                     rows_done=F("rows_done") + done,
@@ -242,7 +244,11 @@ def _write_rows(job, ctx, module, prepared, total: int, batch_size: int) -> int:
     cursor = job.rows_done
     if wanted(prepared.kind, total - cursor):
         try:
-            with parsed_batches(prepared, ctx, cursor, batch_size) as pending:
+            with parsed_batches(prepared, ctx, cursor + batch_size, batch_size) as pending:
+                # The child takes a while to start (a new interpreter, then Django): the
+                # first batch is parsed and written here meanwhile, the child starts after it.
+                for batch in itertools.islice(batches(prepared, cursor, batch_size), 1):
+                    cursor = _commit_batch(job, ctx, module, batch, cursor)
                 for batch in pending:
                     cursor = _commit_batch(job, ctx, module, batch, cursor)
             return cursor
