@@ -8,10 +8,12 @@ ahead, and sends each parsed batch through a pipe; the importing process matches
 them in order, each batch in its own transaction as before. Parsing needs no database, so the
 child opens no connection.
 
-The child is started with "spawn" (a fresh interpreter: nothing of this process's database
-connection or threads is copied into it) and holds only the writing end of the pipe: if the
-importing process dies (a worker killed mid-job), the child's next send fails and it exits.
-Nothing it did needs undoing — it wrote nothing.
+The child is a fresh interpreter (`python -m influencers.importers.parse_child`, started with
+subprocess: nothing of this process's database connection or threads is copied into it, and
+Celery's prefork children, which are daemon processes, may start it). It holds only the
+writing end of the pipe: if the importing process dies (a worker killed mid-job), the child's
+next send fails and it exits; nothing it did needs undoing — it wrote nothing. If the child
+cannot start or dies, the pipeline parses the rest itself (ParseProcessLost).
 """
 
 from __future__ import annotations
@@ -109,8 +111,8 @@ def parsed_batches(prepared, ctx: ImportContext, start: int, batch_size: int):
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.BASE_DIR), *sys.path])),
     }
-    # A fresh interpreter running this module (not multiprocessing's spawn, which would run
-    # the importing program's own main script again in the child).
+    # Not multiprocessing's spawn: it would run the importing program's own main script again
+    # in the child.
     child = subprocess.Popen(
         [
             sys.executable,
