@@ -58,6 +58,15 @@ def _job(slug, path):
     return import_job_create(workspace=workspace, actor=None, upload=upload)
 
 
+def _parsed_in_place(settings, path):
+    """The sheet imported without a parse process, for comparison; from then on every
+    import of a sheet parses in a second process."""
+    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 0
+    reference = pipeline.run(_job("reference", path).pk, batch_size=BATCH)
+    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 1
+    return reference
+
+
 def _outcome(job):
     job = ImportJob.objects.get(pk=job.pk)
     counts = [
@@ -105,10 +114,8 @@ def _pool(workspace):
 )
 def test_parsed_ahead_is_parsed_in_place(settings, sheet, children, name):
     path = sheet if name == "sheet" else DATA / name
-    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 0
-    in_place = pipeline.run(_job("in-place", path).pk, batch_size=BATCH)
+    in_place = _parsed_in_place(settings, path)
     assert children == []
-    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 1
     ahead = pipeline.run(_job("ahead", path).pk, batch_size=BATCH)
     assert children == [ahead.pk]
 
@@ -194,9 +201,7 @@ def test_a_file_that_changes_under_the_import_fails_it_with_the_reason(
 def test_a_parse_process_that_cannot_start_leaves_the_parsing_here(
     settings, sheet, children, monkeypatch
 ):
-    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 0
-    reference = pipeline.run(_job("reference", sheet).pk, batch_size=BATCH)
-    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 1
+    reference = _parsed_in_place(settings, sheet)
     job = _job("no-child", sheet)
     monkeypatch.setattr(sys, "executable", "/bin/false")  # exits at once, reads nothing
     done = pipeline.run(job.pk, batch_size=BATCH)
@@ -209,9 +214,7 @@ def test_a_parse_process_that_cannot_start_leaves_the_parsing_here(
 def test_a_parse_process_killed_mid_job_leaves_the_rest_to_this_process(
     settings, sheet, children, monkeypatch
 ):
-    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 0
-    reference = pipeline.run(_job("reference", sheet).pk, batch_size=BATCH)
-    settings.IMPORT_PARSE_PROCESS_MIN_ROWS = 1
+    reference = _parsed_in_place(settings, sheet)
     started = []
     real_popen = parse_ahead.subprocess.Popen
 

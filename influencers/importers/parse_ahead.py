@@ -19,12 +19,12 @@ cannot start or dies, the pipeline parses the rest itself (ParseProcessLost).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import pickle
 import subprocess
 import sys
 import traceback
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -32,10 +32,10 @@ from multiprocessing.connection import Connection
 from django.conf import settings
 from django.utils import translation
 
-from influencers.models import ImportIssue, ImportJob
+from influencers.models import ImportJob
 
 from .errors import FileRefused
-from .kinds import BatchResult, ImportContext, Row, kind_module
+from .kinds import ImportContext, Row, kind_module
 
 
 @dataclass
@@ -53,13 +53,9 @@ class _Spec:
     """What the child needs to read and parse the rest of the file (picklable)."""
 
     prepared: object
+    ctx: ImportContext  # without the workspace and actor: parsing needs neither
     start: int  # data rows already committed by an earlier run
     batch_size: int
-    job_id: int
-    policy: str
-    headers: dict
-    preamble: list
-    decimal_comma: bool | None
     language: str | None
 
 
@@ -97,20 +93,12 @@ def parsed_batches(prepared, ctx: ImportContext, start: int, batch_size: int):
     """Yields an iterator of the file's batches, parsed by a child process."""
     spec = _Spec(
         prepared=prepared,
+        ctx=dataclasses.replace(ctx, job=ImportJob(pk=ctx.job.pk), workspace=None, actor=None),
         start=start,
         batch_size=batch_size,
-        job_id=ctx.job.pk,
-        policy=ctx.policy,
-        headers=ctx.headers,
-        preamble=ctx.preamble,
-        decimal_comma=ctx.decimal_comma,
         language=translation.get_language(),
     )
     read_fd, write_fd = os.pipe()
-    environ = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.BASE_DIR), *sys.path])),
-    }
     # Not multiprocessing's spawn: it would run the importing program's own main script again
     # in the child.
     child = subprocess.Popen(
@@ -123,8 +111,7 @@ def parsed_batches(prepared, ctx: ImportContext, start: int, batch_size: int):
         ],
         stdin=subprocess.PIPE,
         pass_fds=(write_fd,),
-        env=environ,
-        cwd=settings.BASE_DIR,
+        cwd=settings.BASE_DIR,  # `-m` puts it on the child's path
     )
     os.close(write_fd)  # the child's copy is the only writing end: its death ends our reads
     reader = Connection(read_fd, writable=False)
@@ -132,7 +119,7 @@ def parsed_batches(prepared, ctx: ImportContext, start: int, batch_size: int):
         with contextlib.suppress(BrokenPipeError):  # it died at once: _received says so
             child.stdin.write(pickle.dumps(spec))
             child.stdin.close()
-        yield _received(reader, ctx)
+        yield _received(reader)
     finally:
         reader.close()  # a child still sending gets a broken pipe and exits
         try:
@@ -147,29 +134,20 @@ class ParseProcessLost(RuntimeError):
     pipeline parses the rest in the importing process instead."""
 
 
-def _received(reader, ctx: ImportContext) -> Iterator[Batch]:
+def _received(reader) -> Iterator[Batch]:
     while True:
         try:
             message = reader.recv()
         except (EOFError, OSError):  # OSError: it died in the middle of a message
             raise ParseProcessLost("The import's parsing process ended without a word.") from None
-        what = message[0]
+        what, *rest = message
         if what == "end":
             return
         if what == "refused":
-            raise FileRefused(message[1], message[2])
+            raise FileRefused(*rest)
         if what == "error":
-            raise ParseProcessLost(f"The import's parsing process failed:\n{message[1]}")
-        _what, size, repeats, parsed, counts, issues = message
-        result = BatchResult(
-            counts=Counter(counts),
-            issues=[
-                ImportIssue(
-                    job=ctx.job, line=line, column=column, value=value, reason=reason, level=level
-                )
-                for line, column, value, reason, level in issues
-            ],
-        )
+            raise ParseProcessLost(f"The import's parsing process failed:\n{rest[0]}")
+        size, repeats, parsed, result = rest
         yield Batch(size, repeats, [], (parsed, result))
 
 
@@ -177,34 +155,20 @@ def produce(writer, spec: _Spec) -> None:
     """The child: read, parse and send every batch, then "end" (or why it stopped)."""
     if spec.language:
         translation.activate(spec.language)
-    ctx = ImportContext(
-        job=ImportJob(pk=spec.job_id),
-        workspace=None,
-        actor=None,
-        policy=spec.policy,
-        headers=spec.headers,
-        preamble=spec.preamble,
-        decimal_comma=spec.decimal_comma,
-    )
     module = kind_module(spec.prepared.kind)
     try:
-        try:
-            for batch in batches(spec.prepared, spec.start, spec.batch_size):
-                parsed, result = module.parse_batch(ctx, batch.rows)
-                for p in parsed:
-                    p.row = Row(line=p.row.line, values={})  # writing needs only the line
-                issues = [(i.line, i.column, i.value, i.reason, i.level) for i in result.issues]
-                writer.send(
-                    ("batch", batch.size, batch.repeats, parsed, dict(result.counts), issues)
-                )
-            writer.send(("end",))
-        except FileRefused as exc:
-            writer.send(("refused", str(exc), exc.code))
-        except BrokenPipeError:
-            raise
-        except Exception:
-            writer.send(("error", traceback.format_exc()))
+        for batch in batches(spec.prepared, spec.start, spec.batch_size):
+            parsed, result = module.parse_batch(spec.ctx, batch.rows)
+            for p in parsed:
+                p.row = Row(line=p.row.line, values={})  # writing needs only the line
+            writer.send(("batch", batch.size, batch.repeats, parsed, result))
+        last = ("end",)
     except BrokenPipeError:
         return  # the importing process is gone: nothing to undo, we wrote nothing
-    finally:
-        writer.close()
+    except FileRefused as exc:
+        last = ("refused", str(exc), exc.code)
+    except Exception:
+        last = ("error", traceback.format_exc())
+    with contextlib.suppress(BrokenPipeError):
+        writer.send(last)
+    writer.close()

@@ -242,22 +242,28 @@ def _write_rows(job, ctx, module, prepared, total: int, batch_size: int) -> int:
     """Commit every batch after the job's cursor, parsed ahead by a second process for a big
     creator sheet; returns the cursor after the last batch."""
     cursor = job.rows_done
+
+    def commit(source) -> None:
+        nonlocal cursor
+        for batch in source:
+            cursor = _commit_batch(job, ctx, module, batch, cursor)
+
     if wanted(prepared.kind, total - cursor):
         try:
             with parsed_batches(prepared, ctx, cursor + batch_size, batch_size) as pending:
                 # The child takes a while to start (a new interpreter, then Django): the
                 # first batch is parsed and written here meanwhile, the child starts after it.
-                for batch in itertools.islice(batches(prepared, cursor, batch_size), 1):
-                    cursor = _commit_batch(job, ctx, module, batch, cursor)
-                for batch in pending:
-                    cursor = _commit_batch(job, ctx, module, batch, cursor)
+                commit(
+                    itertools.chain(
+                        itertools.islice(batches(prepared, cursor, batch_size), 1), pending
+                    )
+                )
             return cursor
         except ParseProcessLost:
             # Not the file's fault (that is a FileRefused): parse the rest here instead, from
             # the last committed batch.
             logger.exception("import job %s: parsing in this process from row %s", job.pk, cursor)
-    for batch in batches(prepared, cursor, batch_size):
-        cursor = _commit_batch(job, ctx, module, batch, cursor)
+    commit(batches(prepared, cursor, batch_size))
     return cursor
 
 
