@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages migrate seed worker beat up lint format check-migrations clean
+.PHONY: run stop test install messages migrate seed worker beat up lint format check-migrations clean
 
 # Find a Python 3.12: pyenv's if present, else python3.12 on PATH.
 PYTHON_BIN := $(shell (command -v pyenv >/dev/null && pyenv prefix $(PY_VERSION) 2>/dev/null | sed 's|$$|/bin/python|') || command -v python$(PY_VERSION) || command -v python3)
@@ -30,18 +30,23 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-# Embedded default: SQLite in var/, tasks in-process, console email. Nothing else to install.
+# Embedded default: PostgreSQL from a pip wheel with its data in var/postgres (started on the
+# first connection, stopped when runserver ends), tasks in-process, console email.
 run: seed
 	$(PY) manage.py ensure_local_admin
 	@echo ""
 	@echo "  Influencer Pool Manager is at  http://127.0.0.1:8000/admin/"
 	@echo ""
+	@trap '[ -n "$$DATABASE_URL" ] || $(PY) -m config.embedded_postgres.server stop' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# Whole suite against PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); local servers by default.
+# Stop the embedded PostgreSQL if something left it running (its data stays in var/postgres).
+stop:
+	@[ ! -x $(PY) ] || $(PY) -m config.embedded_postgres.server stop
+
+# Whole suite. DATABASE_URL / REDIS_URL name the servers (CI: the machine's); when unset, the
+# run starts its own PostgreSQL and Redis from pip wheels and deletes them after (tests/own_servers.py).
 test: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
-	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -65,5 +70,5 @@ beat: install
 up: migrate
 	$(VENV)/bin/honcho start
 
-clean:
+clean: stop
 	rm -rf $(VENV) var staticfiles

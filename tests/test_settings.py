@@ -33,14 +33,65 @@ PRINT_SETTINGS = (
 )
 
 
-def test_with_nothing_set_it_runs_on_sqlite_with_in_process_tasks_and_console_email():
+def test_with_nothing_set_it_runs_on_embedded_postgresql_with_in_process_tasks_and_console_email():
     out = _run(PRINT_SETTINGS)
     assert out.returncode == 0, out.stderr
     engine, eager, email, cache = out.stdout.split()
-    assert engine == "django.db.backends.sqlite3"
+    assert engine == "config.embedded_postgres"
     assert eager == "True"
     assert email.endswith("console.EmailBackend")
     assert cache.endswith("LocMemCache")
+
+
+def test_with_nothing_set_the_first_query_starts_the_embedded_server_in_its_data_directory(
+    tmp_path,
+):
+    from config.embedded_postgres import server
+
+    pgdata = tmp_path / "postgres"
+    query = (
+        "from django.db import connection;"
+        "cursor = connection.cursor();"
+        "cursor.execute('SELECT current_database(), current_setting(%s)', ['server_version_num']);"
+        "print(*cursor.fetchone())"
+    )
+    try:
+        out = _run(["manage.py", "shell", "-c", query], EMBEDDED_POSTGRES_DIR=str(pgdata))
+        assert out.returncode == 0, out.stderr
+        database, version = out.stdout.splitlines()[-1].split()
+        assert database == "ipm"
+        assert int(version) // 10000 == server.POSTGRES_MAJOR
+        assert (pgdata / "PG_VERSION").read_text().strip() == str(server.POSTGRES_MAJOR)
+        # A second process finds it running and reuses it (same server, no second start).
+        first_pid = server.ensure_running(pgdata).pid
+        again = _run(["manage.py", "shell", "-c", query], EMBEDDED_POSTGRES_DIR=str(pgdata))
+        assert again.returncode == 0, again.stderr
+        assert server.ensure_running(pgdata).pid == first_pid
+    finally:
+        assert server.stop(pgdata) is True
+    assert server.stop(pgdata) is False  # stopped cleanly: nothing left to stop
+
+
+def test_the_embedded_server_keeps_its_data_across_a_stop_and_start(tmp_path):
+    import psycopg
+
+    from config.embedded_postgres import server
+
+    pgdata = tmp_path / "postgres"
+    try:
+        running = server.ensure_running(pgdata)
+        assert running.started_now
+        server.ensure_database(running, "kept")
+        with psycopg.connect(host=str(running.socket_dir), user="postgres", dbname="kept") as c:
+            c.execute("CREATE TABLE t (v text)")
+            c.execute("INSERT INTO t VALUES ('still here')")
+        assert server.stop(pgdata)
+        restarted = server.ensure_running(pgdata)
+        assert restarted.started_now
+        with psycopg.connect(host=str(restarted.socket_dir), user="postgres", dbname="kept") as c:
+            assert c.execute("SELECT v FROM t").fetchall() == [("still here",)]
+    finally:
+        server.stop(pgdata)
 
 
 def test_with_urls_set_it_uses_postgresql_redis_and_a_real_broker():
@@ -64,6 +115,17 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert out.returncode != 0
     assert "DJANGO_SECRET_KEY" in out.stderr
+
+
+def test_production_refuses_to_start_on_the_embedded_database():
+    out = _run(
+        ["manage.py", "check"],
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-production-key-0123456789abcdef",
+        DJANGO_ALLOWED_HOSTS="pool.example.com",
+    )
+    assert out.returncode != 0
+    assert "Set DATABASE_URL" in out.stderr
 
 
 def test_production_settings_pass_the_deploy_check():

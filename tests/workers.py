@@ -22,13 +22,20 @@ def new_queue(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+def database_url(db: dict) -> str:
+    """The test database as a URL. HOST may be a socket directory (the run's own server),
+    which django-environ reads from the path: postgres://user@/run/dir/dbname."""
+    if db["HOST"].startswith("/"):
+        return f"postgres://{db['USER']}@{db['HOST']}/{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 def start_worker(queue: str, *, concurrency: int = 1, extra_env=None, output=None):
     """Start `celery worker` consuming only `queue`. concurrency 1 uses the solo pool."""
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": database_url(connection.settings_dict),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",

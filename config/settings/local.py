@@ -1,4 +1,5 @@
-"""Developer machine: works with nothing configured (SQLite, in-process tasks, console email)."""
+"""Developer machine: works with nothing configured (embedded PostgreSQL in var/, in-process
+tasks, console email)."""
 
 from config.env import env
 

@@ -1,14 +1,11 @@
-"""Test run: PostgreSQL and Redis on this machine unless DATABASE_URL / REDIS_URL say otherwise."""
+"""Test run: PostgreSQL and Redis named by DATABASE_URL / REDIS_URL. When they are not set, the
+tests.own_servers plugin starts throwaway servers from pip wheels and sets both before these
+settings are read (CI sets them to the machine's servers)."""
 
-import os
+from config.env import env
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-
-from config.env import env  # noqa: E402
-
-from .base import *  # noqa: E402,F401,F403
-from .base import CELERY_BROKER_URL  # noqa: E402
+from .base import *  # noqa: F401,F403
+from .base import CELERY_BROKER_URL
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-insecure-key")
 DEBUG = False
