@@ -98,12 +98,18 @@ def ensure_running(pgdata: Path | str, *, settings: dict[str, str] | None = None
     info = _running_info(pgdata)
     if info is not None:
         return Running(socket_dir=info.socket_dir, pid=info.pid, started_now=False)
+    import fasteners
+
     pgserver, _ = _pgserver()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process; `stop` (or `make stop`) ends it.
     server = pgserver.get_server(
         pgdata, cleanup_mode=None, start=False, postgres_version=POSTGRES_MAJOR
     )
+    # The wheel's lock is one file for every user of the machine ($XDG_RUNTIME_DIR, else
+    # /tmp/.lockfile), which the first user to create it owns and every other user then cannot
+    # open. A lock beside the data directory serialises exactly the processes that share it.
+    server._lock = fasteners.InterProcessLock(pgdata.parent / f".{pgdata.name}.lock")
     with server._lock:
         server.ensure_pgdata_inited()
         _write_settings(pgdata, settings or LOCAL_SETTINGS)
@@ -163,11 +169,10 @@ class Throwaway:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from config.env import BASE_DIR
-
+    project_dir = Path(__file__).resolve().parents[2]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["start", "stop", "status"])
-    parser.add_argument("--pgdata", default=str(BASE_DIR / "var" / "postgres"))
+    parser.add_argument("--pgdata", default=str(project_dir / "var" / "postgres"))
     args = parser.parse_args(argv)
     pgdata = Path(args.pgdata)
     if args.action == "start":
