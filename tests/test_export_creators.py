@@ -1,8 +1,10 @@
 """Export streams the whole list, UTF-8 with BOM, with formula-like cells neutralised."""
 
 import csv
+import datetime as dt
 import io
 import tracemalloc
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -79,16 +81,36 @@ def test_xlsx_export_neutralises_and_keeps_numbers(workspace):
     handle.close()
 
 
-@pytest.mark.django_db
-def test_the_postgresql_export_picks_the_same_cells_as_the_reference_path(workspace):
-    """The COPY path (server-side, ordered aggregates) and the portable path (`_rows` + csv)
-    write the same rows: the first handle per platform, the primary (else first) email and
-    phone or WhatsApp, neutralised cells, empty cells where there is nothing."""
-    from influencers.exporters import creators as exporters
-    from influencers.models import ContactMethod
+def _csv_rows(text):
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
 
-    tricky = CreatorFactory(workspace=workspace, display_name="-2+3", remarks="\tnote")
+
+@pytest.mark.django_db
+def test_each_column_holds_the_first_handle_the_primary_contact_and_the_creators_figures(
+    workspace,
+):
+    """Per creator: the first handle on each platform, the primary (else first) email and
+    phone or WhatsApp, the creator's own figures, formula-like text neutralised, empty cells
+    where there is nothing; the XLSX row holds the same cells (numbers as numbers)."""
+    tricky = CreatorFactory(
+        workspace=workspace,
+        display_name="-2+3",
+        remarks="\tnote",
+        status="active",
+        country="DE",
+        language="de",
+        followers=250_000,
+        engagement_rate=Decimal("5.25"),
+        associates_tracking_id="lena-20",
+        attribution_tag="=cmd",
+        tiktok_shop_status="active",
+        rollup_orders=12,
+        rollup_gmv=Decimal("345.60"),
+        # Late on the 4th in UTC (already the 5th in Berlin): the export writes the UTC date.
+        last_contacted_at=dt.datetime(2026, 3, 4, 23, 30, tzinfo=dt.UTC),
+    )
     PlatformAccountFactory(creator=tricky, platform="tiktok", handle_normalised="first")
+    PlatformAccountFactory(creator=tricky, platform="tiktok", handle_normalised="second")
     PlatformAccountFactory(creator=tricky, platform="instagram", handle_normalised="insta")
     PlatformAccountFactory(creator=tricky, platform="youtube", handle_normalised="=tube")
     ContactMethodFactory(
@@ -97,32 +119,81 @@ def test_the_postgresql_export_picks_the_same_cells_as_the_reference_path(worksp
     ContactMethodFactory(
         creator=tricky, kind="email", value_normalised="primary@example.com", is_primary=True
     )
-    ContactMethodFactory(creator=tricky, kind="whatsapp", value_normalised="+4915112345678")
-    ContactMethodFactory(creator=tricky, kind="phone", value_normalised="+12015550123")
+    ContactMethodFactory(
+        creator=tricky, kind="whatsapp", value_normalised="+4915112345678", is_primary=False
+    )
+    ContactMethodFactory(
+        creator=tricky, kind="phone", value_normalised="+12015550123", is_primary=False
+    )
     ContactMethodFactory(creator=tricky, kind="wechat", value_normalised="wx-only")
-    CreatorFactory(workspace=workspace, display_name="nobody to reach", country="")
+    nobody = CreatorFactory(workspace=workspace, display_name="nobody to reach", country="")
+    plain = []
     for n in range(30):
         creator = CreatorFactory(workspace=workspace, display_name=f"Creator {n}")
         PlatformAccountFactory(creator=creator, platform="tiktok", handle_normalised=f"c{n}")
         ContactMethodFactory(creator=creator, kind="email", value_normalised=f"c{n}@example.com")
+        plain.append((creator.pk, n))
     queryset = Creator.objects.filter(workspace=workspace)
 
-    def rows(text):
-        return sorted(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = _csv_rows("".join(creators_csv_stream(queryset)))
+    assert rows[0][:3] == ["ID", "Creator name", "TikTok"]
+    by_id = {row[0]: row for row in rows[1:]}
+    assert len(by_id) == 32
+    assert by_id[str(tricky.pk)] == [
+        str(tricky.pk),
+        "'-2+3",
+        "first",
+        "insta",
+        "'=tube",
+        "primary@example.com",
+        "+4915112345678",  # no primary phone: the first of phone and WhatsApp
+        "active",
+        "DE",
+        "de",
+        "250000",
+        "5.25",
+        "lena-20",
+        "'=cmd",
+        "active",
+        "12",
+        "345.60",
+        "2026-03-04",
+        "'\tnote",
+    ]
+    assert by_id[str(nobody.pk)] == [
+        str(nobody.pk), "nobody to reach", "", "", "", "", "", "prospect", "", "en",
+        "0", "0.00", "", "", "none", "0", "0.00", "", "",
+    ]  # fmt: skip
+    for pk, n in plain:
+        row = by_id[str(pk)]
+        assert (row[1], row[2], row[3], row[5], row[6]) == (
+            f"Creator {n}",
+            f"c{n}",
+            "",
+            f"c{n}@example.com",
+            "",
+        )
 
-    server = "".join(creators_csv_stream(queryset))
-    writer = csv.writer(exporters._Echo())
-    portable = "".join(
-        writer.writerow([neutralise(v) for v in values]) for values in exporters._rows(queryset)
-    )
-    assert rows(server)[:-1] == rows(portable)  # the header sorts last ("id" > digits)
-    row = next(r for r in rows(server) if r[0] == str(tricky.pk))
-    assert row[1:7] == [
+    workbook = openpyxl.load_workbook(creators_xlsx_file(queryset), read_only=True)
+    xlsx = {row[0]: row for row in workbook.worksheets[0].iter_rows(values_only=True)}
+    assert list(xlsx[tricky.pk]) == [
+        tricky.pk,
         "'-2+3",
         "first",
         "insta",
         "'=tube",
         "primary@example.com",
         "+4915112345678",
+        "active",
+        "DE",
+        "de",
+        250_000,
+        5.25,
+        "lena-20",
+        "'=cmd",
+        "active",
+        12,
+        345.6,
+        "2026-03-04",
+        "'\tnote",
     ]
-    assert ContactMethod.objects.filter(creator=tricky).count() == 5

@@ -427,3 +427,25 @@ def test_small_batches_give_the_same_result_as_one_batch(workspace, other_worksp
         Creator.objects.filter(workspace=workspace).count()
         == Creator.objects.filter(workspace=other_workspace).count()
     )
+
+
+@pytest.mark.django_db
+def test_a_job_another_worker_is_running_is_left_to_it(workspace):
+    """Two workers handed the same job (a retried task, a resumed queue): the second finds the
+    job's advisory lock held and returns without writing; once the first is gone (its session
+    ends, as when it is killed), the job runs."""
+    from django.db import connections
+
+    upload = SimpleUploadedFile("creators.csv", (DATA / "creators_sheet_en.csv").read_bytes())
+    job = import_job_create(workspace=workspace, actor=None, upload=upload)
+    other_worker = connections.create_connection("default")
+    try:
+        with other_worker.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [pipeline._LOCK_NAMESPACE, job.pk])
+        left = pipeline.run(job.pk)
+        assert left.state == ImportState.PENDING and left.rows_done == 0
+        assert not Creator.objects.filter(workspace=workspace).exists()
+    finally:
+        other_worker.close()
+    assert pipeline.run(job.pk).state == ImportState.SUCCEEDED
+    assert Creator.objects.filter(workspace=workspace).exists()

@@ -89,3 +89,29 @@ def test_no_index_an_import_maintains_is_the_start_of_another():
                 redundant.append(f"{table}: {name} begins {other}")
                 break
     assert redundant == []
+
+
+def test_a_name_prefix_search_walks_the_name_prefix_index(workspace):
+    """Migration 0002 adds creator_name_prefix, (workspace, LOWER(display_name)
+    text_pattern_ops), by raw SQL: `LIKE 'abc%'` on the lowered name, as the search box asks,
+    is a range of that index in any collation."""
+    from django.db.models.functions import Lower
+
+    from influencers.models import Creator
+    from tests.factories import CreatorFactory
+
+    Creator.objects.bulk_create(
+        Creator(workspace=workspace, display_name=f"Creator {n}") for n in range(3000)
+    )
+    CreatorFactory(workspace=workspace, display_name="Émilie Laurent")
+    search = (
+        Creator.objects.filter(workspace=workspace)
+        .alias(lname=Lower("display_name"))
+        .filter(lname__startswith="émi")
+        .order_by()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE influencers_creator")
+    plan = search.explain()
+    assert "creator_name_prefix" in plan
+    assert list(search.values_list("display_name", flat=True)) == ["Émilie Laurent"]

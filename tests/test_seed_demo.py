@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Max
+from django.urls import reverse
 
 from influencers.demo import builder
 from influencers.demo.data import BASE_DATE
@@ -21,15 +22,20 @@ from influencers.models import (
     ContactMethod,
     ContentPost,
     Creator,
+    CreatorReadiness,
     CreatorStatus,
     Membership,
     MetricSnapshot,
     Note,
     PlatformAccount,
     Product,
+    SwitchoverPlan,
     Workspace,
 )
 from influencers.normalisers import normalise_email, normalise_handle
+from influencers.scoring import reason_texts
+from influencers.selectors.rollups import creator_rollups
+from influencers.switchover import selection
 
 pytestmark = pytest.mark.django_db
 
@@ -181,19 +187,97 @@ def test_seeded_snapshots_are_cumulative_and_roll_ups_are_filled(seeded):
             assert values == sorted(values), f"{field} went down: {values}"
 
     creators = Creator.objects.filter(workspace=demo)
-    assert creators.filter(rollup_gmv__gt=0).exists()
-    assert creators.filter(rollup_views__gt=0).exists()
     assert not creators.filter(rollups_updated_at__isnull=True).exists()
-    for creator in creators.filter(rollup_collaborations__gt=0)[:20]:
-        assert creator.rollup_collaborations == creator.collaborations.count()
-        assert creator.rollup_posts == creator.posts.count()
+    # Most active creators have sold something; prospects and the newly contacted have not.
+    assert creators.filter(rollup_collaborations__gt=0).count() >= 150
+    assert creators.filter(rollup_views__gt=0).count() >= 80
+    assert creators.filter(rollup_orders__gt=0, rollup_gmv__gt=0).count() >= 50
+    assert creators.filter(rollup_cost__gt=0, rollup_roi__isnull=False).count() >= 50
+    assert not creators.filter(followers=0).exists()  # reach from the largest account
+    # What is stored is what the roll-up selector computes from the rows, for every creator.
+    fields = ("collaborations", "posts", "views", "orders", "gmv", "cost", "roi")
+    stored = {c["id"]: c for c in creators.values("id", *(f"rollup_{f}" for f in fields))}
+    for creator_id, rollup in creator_rollups(creator_ids=list(stored)).items():
+        expected = [getattr(rollup, f) for f in fields]
+        assert [stored[creator_id][f"rollup_{f}"] for f in fields] == expected
+
+
+def test_seeded_readiness_spreads_from_zero_to_the_top_with_reasons_in_words(seeded):
+    """Every creator is scored by the application's own scoring, from do-not-contact (0) to
+    proven Amazon affiliates near the top, and each score comes with sentences saying why.
+    (The demo's history is dated around BASE_DATE and the score counts days since the last
+    contact until today, so scores drift down a few points over the months: the bounds leave
+    room for that.)"""
+    demo, _, _ = seeded
+    assert demo.readiness_checked_at is not None
+    readiness = CreatorReadiness.objects.filter(workspace=demo)
+    assert readiness.count() == Creator.objects.filter(workspace=demo).count()
+    assert not readiness.filter(computed_at__isnull=True).exists()
+    scores = sorted(readiness.values_list("score", flat=True))
+    assert scores[0] == 0 and scores[-1] >= 80
+    assert len({score // 10 for score in scores}) >= 8, scores  # every band, not a lump
+    assert sum(score >= 70 for score in scores) >= 10
+    assert sum(score < 20 for score in scores) >= 10
+
+    dnc = readiness.filter(creator__status=CreatorStatus.DO_NOT_CONTACT)
+    assert dnc.exists() and set(dnc.values_list("score", flat=True)) == {0}
+    assert reason_texts(dnc.first().reasons) == ["Do not contact: scores 0 and is never invited."]
+    for score, reasons in readiness.exclude(
+        creator__status=CreatorStatus.DO_NOT_CONTACT
+    ).values_list("score", "reasons"):
+        texts = reason_texts(reasons)
+        assert len(texts) == 6, texts
+        assert not any("%(" in text or "{" in text for text in texts), texts
+        assert abs(sum(r["points"] for r in reasons) - score) <= 3  # the parts add up (rounding)
+    best = readiness.order_by("-score").first()
+    texts = reason_texts(best.reasons)
+    assert texts[0].startswith("Reach on TikTok: ") and "followers" in texts[0]
+    assert any(text.startswith("Proven results: ") and "orders" in text for text in texts)
+    assert "Contactable: consented, valid email (+10)" in texts
+
+
+def test_the_demo_plan_previews_a_ranked_shortlist_most_of_it_sendable(seeded, client, settings):
+    demo, _, _ = seeded
+    plan = SwitchoverPlan.objects.get(workspace=demo)
+    assert plan.status == SwitchoverPlan.Status.DRAFT
+    assert plan.products.exists()
+    assert set(plan.messages.values_list("language", flat=True)) == {"en", "es", "zh"}
+    shortlist = selection.preview(plan)
+    readiness = [p.readiness for p in shortlist]
+    assert readiness == sorted(readiness, reverse=True)
+    assert min(readiness) >= plan.min_readiness
+    sendable = [p for p in shortlist if p.sendable]
+    skipped = [p for p in shortlist if not p.sendable]
+    assert len(sendable) >= 40
+    assert 3 <= len(skipped) < len(sendable)
+    texts = {text for p in skipped for text in p.problem_texts}
+    assert texts <= {"has not consented to be contacted", "no valid, consented email"}, texts
+    assert len(texts) == 2  # both reasons show
+    assert {p.language for p in sendable} == {"en", "es", "zh"}
+    for p in sendable:
+        assert p.link == f"https://www.amazon.com/dp/B0CX7KQ2M4?tag={p.tracking_id}"
+        assert p.name in p.subject and p.link in p.body and "{{" not in p.body
+    assert selection.dry_run(plan)["would_send"] == len(sendable)
+
+    # The page a manager opens from the plan shows the same shortlist.
+    settings.DEBUG = True
+    run("ensure_local_admin")
+    client.force_login(get_user_model().objects.get(username="member"))
+    url = reverse("admin:influencers_switchoverplan_preview_page", args=[plan.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.count(b"shortlist-row") == min(len(shortlist), 50)
+    assert shortlist[0].name.encode() in page.content
+    assert shortlist[0].link.encode() in page.content
 
 
 def test_seed_demo_twice_changes_nothing(seeded):
     demo, _, _ = seeded
     before = all_counts()
     stamps = sorted(Creator.objects.values_list("updated_at", flat=True))
+    started = time.perf_counter()
     output = run("seed_demo")
+    assert time.perf_counter() - started < 2
     assert "already seeded" in output
     assert all_counts() == before
     assert sorted(Creator.objects.values_list("updated_at", flat=True)) == stamps
@@ -227,6 +311,7 @@ def test_a_failing_seed_leaves_nothing_behind(monkeypatch):
     assert not Workspace.objects.exists()
     assert not Creator.objects.exists()
     assert not MetricSnapshot.objects.exists()
+    assert not SwitchoverPlan.objects.exists()
 
 
 def test_a_small_pool_still_shows_every_status_and_kind():

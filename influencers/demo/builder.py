@@ -4,8 +4,9 @@ Deterministic: every value comes from a ``random.Random`` seeded per workspace a
 from ``data.BASE_DATE``, so two empty databases get the same pool (``pool_digest`` proves it).
 Idempotent: a workspace that already has creators is left alone, and everything runs in one
 transaction, so an interrupted run leaves nothing behind. Rows are written with
-``bulk_create`` (a few dozen statements in all); roll-ups are then computed by the same service
-the application uses.
+``bulk_create`` (a few dozen statements in all); roll-ups and readiness scores are then computed
+by the same services the application uses, and the demo workspace gets a draft switch-over plan
+(made by the plan service) whose preview shortlists its best creators.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 
 from influencers.models import (
     ActivityEvent,
+    AmazonLinkSettings,
     Campaign,
     Collaboration,
     CollaborationStatus,
@@ -40,6 +42,7 @@ from influencers.models import (
     Note,
     PlatformAccount,
     Product,
+    SwitchoverPlan,
     Tag,
     TikTokShopStatus,
     Workspace,
@@ -50,7 +53,9 @@ from influencers.normalisers import (
     normalise_phone,
     profile_url,
 )
+from influencers.services.readiness import readiness_recompute
 from influencers.services.rollups import creator_rollups_store
+from influencers.services.switchover import switchover_plan_create
 
 from . import data as d
 from .data import BASE_DATE, LOCALE_BY_KEY, Locale, TeamMember, WorkspaceSpec
@@ -99,6 +104,8 @@ STATUS_WINDOW = {
 }
 POST_PLATFORMS = ("tiktok", "instagram", "youtube", "x", "twitch")
 SNAPSHOT_DAYS = (1, 3, 7, 14, 21, 28, 42, 56)
+# Share of the generated active creators who are proven Amazon affiliates (_Person.amazon_ready).
+AMAZON_READY_SHARE = 0.15
 PAID_FEE_BY_TIER = ((50, 200), (150, 800), (600, 3000), (2500, 9000), (8000, 25000))
 ENGAGEMENT_BY_TIER = ((4, 14), (3, 10), (2, 7), (1.5, 5), (1, 4))
 
@@ -156,6 +163,7 @@ def workspace_counts(workspace: Workspace) -> dict[str, int]:
         "notes": Note.objects.filter(**ws).count(),
         "activity_events": ActivityEvent.objects.filter(**ws).count(),
         "members": Membership.objects.filter(**ws).count(),
+        "switchover_plans": SwitchoverPlan.objects.filter(**ws).count(),
     }
 
 
@@ -301,6 +309,19 @@ def pool_digest(workspace: Workspace) -> str:
         "events": ActivityEvent.objects.filter(**ws).values_list(
             name, "actor__username", "verb", "target_type__model", "data", "created_at"
         ),
+        "plans": SwitchoverPlan.objects.filter(**ws).values_list(
+            "name",
+            "status",
+            "commission_rate",
+            "min_readiness",
+            "platforms",
+            "countries",
+            "max_invitations",
+            "products__asin",
+            "messages__language",
+            "messages__subject",
+            "messages__body",
+        ),
     }
     digest = hashlib.sha256()
     for label, rows in parts.items():
@@ -326,6 +347,9 @@ class _Person:
     roman_last: str
     handle: str
     quality: float  # 0.3 (poor) .. 1.8 (excellent): drives ratings, conversion and punctuality
+    # A proven Amazon affiliate: storefront, Associates tag, consents, engaged audience. They
+    # make the top of the readiness scale and the first wave of the demo switch-over plan.
+    amazon_ready: bool = False
     platforms: list[str] = field(default_factory=list)
     accounts: dict[str, PlatformAccount] = field(default_factory=dict)
     marketplace: str = "US"
@@ -407,6 +431,43 @@ class _WorkspaceBuilder:
         for index in range(generated):
             self._creator(index=index)
         self._write()
+        # The score reads the roll-ups just stored; computed here rather than left to the
+        # debounced task, so the pool and the plan's preview are ranked as soon as the seed ends.
+        readiness_recompute(workspace_id=self.workspace.pk)
+        if self.spec.plan is not None:
+            self._switchover_plan(self.spec.plan)
+
+    def _switchover_plan(self, spec: d.PlanSpec) -> None:
+        AmazonLinkSettings.objects.get_or_create(
+            workspace=self.workspace,
+            defaults={
+                "marketplaces": [spec.marketplace],
+                "store_id": spec.store_id,
+                "tracking_id_pattern": spec.tracking_id_pattern,
+                "attribution_tag_template": spec.attribution_tag_template,
+            },
+        )
+        if SwitchoverPlan.objects.filter(workspace=self.workspace, name=spec.name).exists():
+            return
+        by_asin = {p.asin: p for p in self.products[spec.marketplace]}
+        switchover_plan_create(
+            workspace=self.workspace,
+            actor=self.users[spec.author],
+            data={
+                "name": spec.name,
+                "commission_rate": spec.commission_rate,
+                "default_language": "en",
+                "min_readiness": spec.min_readiness,
+                "platforms": ["tiktok"],
+                "countries": list(spec.countries),
+                "max_invitations": spec.max_invitations,
+                "products": [by_asin[asin] for asin in spec.asins],
+                "messages": [
+                    {"language": language, "subject": subject, "body": body}
+                    for language, subject, body in spec.messages
+                ],
+            },
+        )
 
     def _team(self) -> dict[str, object]:
         user_model = get_user_model()
@@ -534,8 +595,12 @@ class _WorkspaceBuilder:
         handle_normalised = normalise_handle(handle, "tiktok")
         self.taken_handles.add(handle_normalised)
 
-        # Amazon-ready featured creators are the proven ones the demo story starts from.
-        amazon_ready = bool(featured and featured.amazon_ready)
+        # Amazon-ready featured creators are the proven ones the demo story starts from; a
+        # share of the generated active creators are as ready as they are.
+        if featured is not None:
+            amazon_ready = featured.amazon_ready
+        else:
+            amazon_ready = status == CreatorStatus.ACTIVE and self.chance(AMAZON_READY_SHARE)
         quality = round(rng.uniform(1.4, 1.8) if amazon_ready else rng.uniform(0.3, 1.8), 3)
         owner_member = None if self.chance(0.12) else rng.choice(self.writers)
         writer = owner_member or rng.choice(self.writers)
@@ -564,6 +629,7 @@ class _WorkspaceBuilder:
             roman_last=last,
             handle=handle_normalised,
             quality=quality,
+            amazon_ready=amazon_ready,
             marketplace=marketplace,
             writer=writer,
         )
@@ -577,12 +643,15 @@ class _WorkspaceBuilder:
                 person.platforms.append("twitch")
             if not any(p in POST_PLATFORMS for p in person.platforms):
                 person.platforms.insert(0, "tiktok")
+        if amazon_ready:
+            # Amazon links on TikTok need a TikTok account; a storefront shows on Amazon.
+            person.platforms += [p for p in ("tiktok", "amazon") if p not in person.platforms]
         self._accounts(person, display_handle=handle)
 
         # Consent, Amazon readiness, TikTok Shop.
         is_dnc = status == CreatorStatus.DO_NOT_CONTACT
         consent_chance = {"prospect": 0.3, "contacted": 0.7}.get(status, 0.95)
-        creator.consent_to_contact = not is_dnc and self.chance(consent_chance)
+        creator.consent_to_contact = not is_dnc and (amazon_ready or self.chance(consent_chance))
         if "amazon" in person.platforms:
             creator.amazon_storefront_url = person.accounts["amazon"].url
         if not is_dnc and (amazon_ready or self.chance(0.3 if status != "prospect" else 0.1)):
@@ -673,6 +742,8 @@ class _WorkspaceBuilder:
         # Log-uniform within the tier: many small accounts, few big ones.
         base = int(math.exp(rng.uniform(math.log(low), math.log(high))))
         er_low, er_high = ENGAGEMENT_BY_TIER[person.tier]
+        if person.amazon_ready:  # an audience that follows their recommendations
+            er_low, er_high = (er_low + er_high) / 2, er_high * 1.25
         for platform in person.platforms:
             factor = {
                 "tiktok": 1.0,
@@ -752,7 +823,7 @@ class _WorkspaceBuilder:
         if creator.status == CreatorStatus.PROSPECT and self.chance(0.25):
             return  # found on TikTok, no contact yet
         first, last = person.roman_first or "hello", person.roman_last or "creator"
-        if self.chance(0.88):
+        if person.amazon_ready or self.chance(0.88):
             local = (
                 rng.choice(
                     (
@@ -771,7 +842,7 @@ class _WorkspaceBuilder:
             value = f"{local}@{domain}"
             if self.chance(0.15):
                 value = f"{local.capitalize()}@{domain.capitalize()}"
-            bounced = self.chance(0.03)
+            bounced = not person.amazon_ready and self.chance(0.03)
             add(
                 ContactMethod.Kind.EMAIL,
                 value,
@@ -1067,10 +1138,10 @@ class _WorkspaceBuilder:
                 ),
             )
         )
-        if featured is not None and featured.amazon_ready:
+        if person.amazon_ready:
             plans.append((K.AMAZON_AFFILIATE_TIKTOK, S.CONTENT_LIVE))
             plans.append((K.CREATOR_CONNECTIONS, S.COMPLETED))
-        else:
+        if featured is None or not featured.amazon_ready:
             allowed = [pair for pair in self.forced if pair[0] in kinds]
             if allowed:
                 self.forced.remove(allowed[0])

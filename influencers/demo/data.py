@@ -591,6 +591,78 @@ FEATURED = (
 
 
 @dataclass(frozen=True)
+class PlanSpec:
+    """A draft switch-over plan, ready to preview: who it would invite and with what message."""
+
+    name: str
+    asins: tuple[str, ...]  # products in the plan's marketplace; the first one is linked
+    marketplace: str
+    commission_rate: Decimal
+    countries: tuple[str, ...]
+    min_readiness: int
+    max_invitations: int
+    author: str  # username of the team member who prepared it
+    messages: tuple[tuple[str, str, str], ...]  # (language, subject, body)
+    # The workspace's Amazon link settings, which build each creator's tracking ID and link.
+    store_id: str = ""
+    tracking_id_pattern: str = "{handle}-20"
+    attribution_tag_template: str = ""
+
+
+# One line per paragraph: mail clients wrap them to the reader's window.
+_INVITATION_EN = "\n\n".join(
+    (
+        "Hi {{ name }},",
+        "thank you for the videos you have made with us. We are moving our TikTok "
+        "collaborations to Amazon links: keep posting the way you do, and every sale through "
+        "your own link pays you {{ commission }} commission, tracked by Amazon.",
+        "Your link for {{ product }}:\n{{ link }}",
+        "Yes or no, one click: {{ answer_link }}\n{{ opt_out }}",
+        "The {{ brand }} team",
+    )
+)
+_INVITATION_ES = "\n\n".join(
+    (
+        "Hola {{ name }}:",
+        "gracias por los videos que has hecho con nosotros. Pasamos nuestras colaboraciones de "
+        "TikTok a enlaces de Amazon: sigue publicando como siempre y cada venta con tu enlace "
+        "te paga {{ commission }} de comisión, registrada por Amazon.",
+        "Tu enlace para {{ product }}:\n{{ link }}",
+        "Sí o no, con un clic: {{ answer_link }}\n{{ opt_out }}",
+        "El equipo de {{ brand }}",
+    )
+)
+_INVITATION_ZH = "\n\n".join(
+    (
+        "{{ name }}，你好！",
+        "感谢你和我们一起创作的视频。我们的TikTok合作将改用亚马逊链接：你照常发视频，"
+        "通过你专属链接成交的每一单都有{{ commission }}佣金，由亚马逊统计。",
+        "{{ product }}的专属链接：\n{{ link }}",
+        "是否参与，点一下即可：{{ answer_link }}\n{{ opt_out }}",
+        "{{ brand }}团队",
+    )
+)
+
+DEMO_PLAN = PlanSpec(
+    name="Amazon links on TikTok: US, first wave",
+    asins=("B0CX7KQ2M4", "B0D1HT8ZQ9", "B0D5GM2KTA"),
+    marketplace="US",
+    commission_rate=Decimal("12"),
+    countries=("US",),
+    min_readiness=35,
+    max_invitations=150,
+    author="demo.sarah",
+    messages=(
+        ("en", "{{ brand }} x {{ name }}: Amazon links for your TikTok videos", _INVITATION_EN),
+        ("es", "{{ brand }} x {{ name }}: enlaces de Amazon para tus videos", _INVITATION_ES),
+        ("zh", "{{ brand }} × {{ name }}：TikTok视频改用亚马逊链接", _INVITATION_ZH),
+    ),
+    store_id="demobrand",
+    attribution_tag_template="tt_{handle}",
+)
+
+
+@dataclass(frozen=True)
 class WorkspaceSpec:
     slug: str
     name: str
@@ -601,12 +673,21 @@ class WorkspaceSpec:
     team: tuple[TeamMember, ...]
     featured: tuple[FeaturedCreator, ...] = field(default=())
     currency: str = "USD"
+    plan: PlanSpec | None = None
 
 
 def demo_spec(*, slug: str = DEMO_SLUG, creators: int = 320) -> WorkspaceSpec:
     name = DEMO_NAME if slug == DEMO_SLUG else slug.replace("-", " ").title()
     return WorkspaceSpec(
-        slug, name, creators, DEMO_NICHE_WEIGHTS, DEMO_PRODUCTS, DEMO_CAMPAIGNS, DEMO_TEAM, FEATURED
+        slug,
+        name,
+        creators,
+        DEMO_NICHE_WEIGHTS,
+        DEMO_PRODUCTS,
+        DEMO_CAMPAIGNS,
+        DEMO_TEAM,
+        FEATURED,
+        plan=DEMO_PLAN,
     )
 
 

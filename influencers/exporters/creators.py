@@ -1,9 +1,11 @@
 """Export a creator queryset: one row per creator with their handles and primary contacts.
 
-Rows are read with a server-side cursor in chunks (`.iterator()`), the handles and contacts of
-each chunk in two more queries, and written out as they come: memory stays flat whatever the
-number of creators. CSV is UTF-8 with a BOM (Excel then shows Chinese correctly); XLSX is
-written by openpyxl's write-only mode to a temporary file.
+Both formats are written as the rows come, so memory stays flat whatever the number of
+creators. CSV is UTF-8 with a BOM (Excel then shows Chinese correctly), its rows built by
+PostgreSQL itself (`COPY (SELECT ...) TO STDOUT`). XLSX rows are read with a server-side
+cursor in chunks (`.iterator()`), the handles and contacts of each chunk in two more queries,
+and written by openpyxl's write-only mode to a temporary file; both formats pick the same
+cells.
 """
 
 from __future__ import annotations
@@ -139,28 +141,17 @@ def creators_csv_stream(queryset=None) -> Iterator[str]:
     """CSV text pieces (first one starts with a BOM), a few hundred rows per piece."""
     if queryset is None:
         queryset = Creator.objects.all()
-    writer = csv.writer(_Echo())
-    header = "\ufeff" + writer.writerow([str(label) for _key, label in EXPORT_COLUMNS])
-    if connections[queryset.db].vendor == "postgresql":
-        yield from _copy_csv_stream(queryset, header)
-        return
-    yield header
-    buffer: list[str] = []
-    for values in _rows(queryset):
-        buffer.append(writer.writerow([neutralise(v) for v in values]))
-        if len(buffer) >= 500:
-            yield "".join(buffer)
-            buffer = []
-    if buffer:
-        yield "".join(buffer)
+    labels = [str(label) for _key, label in EXPORT_COLUMNS]
+    yield from _copy_csv_stream(queryset, "\ufeff" + csv.writer(_Echo()).writerow(labels))
 
 
-# The PostgreSQL path: the server builds the CSV rows itself (`COPY (SELECT …) TO STDOUT`),
-# the first handles and contacts picked by ordered aggregates in the same order as
-# `_rows`, formula-like text neutralised by the same rule as `neutralise` (a CASE). Python
-# only turns each row's "\n" into the csv module's "\r\n" and joins rows into pieces.
+# The server builds the CSV rows itself (`COPY (SELECT …) TO STDOUT`), the first handles and
+# contacts picked by ordered aggregates in the same order as `_rows` (the XLSX rows),
+# formula-like text neutralised by the same rule as `neutralise` (a CASE): Python skips
+# building and quoting every cell. It only turns each row's "\n" into the csv module's "\r\n"
+# (the header's line end) and joins rows into pieces.
 _NUMBER_PATTERN = r"^[+-]?(?:[0-9]+(?:[.,][0-9]+)*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
-_PIECE_ROWS = 500  # "a few hundred rows per piece", as the csv path
+_PIECE_ROWS = 500  # "a few hundred rows per piece"
 
 
 def _safe(expression: str) -> str:

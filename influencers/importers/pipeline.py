@@ -173,9 +173,6 @@ def count_rows(prepared: Prepared) -> int:
 @contextlib.contextmanager
 def job_lock(job_id: int):
     """Session-level advisory lock: released by PostgreSQL if the worker dies."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, job_id])
         acquired = cursor.fetchone()[0]

@@ -6,20 +6,12 @@ from django.db import migrations, models
 
 
 NAME_PREFIX_INDEX = "creator_name_prefix"
-
-
-def create_name_prefix_index(apps, schema_editor):
-    # LOWER(display_name) LIKE 'abc%' needs text_pattern_ops in a non-C collation; PostgreSQL only.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {NAME_PREFIX_INDEX} ON influencers_creator "
-            "(workspace_id, LOWER(display_name) text_pattern_ops)"
-        )
-
-
-def drop_name_prefix_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {NAME_PREFIX_INDEX}")
+# LOWER(display_name) LIKE 'abc%' needs text_pattern_ops in a non-C collation.
+CREATE_NAME_PREFIX_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {NAME_PREFIX_INDEX} ON influencers_creator "
+    "(workspace_id, LOWER(display_name) text_pattern_ops)"
+)
+DROP_NAME_PREFIX_INDEX = f"DROP INDEX IF EXISTS {NAME_PREFIX_INDEX}"
 
 
 class Migration(migrations.Migration):
@@ -92,5 +84,5 @@ class Migration(migrations.Migration):
             model_name='apitoken',
             index=models.Index(fields=['user', 'workspace'], name='apitoken_user_ws'),
         ),
-        migrations.RunPython(create_name_prefix_index, drop_name_prefix_index),
+        migrations.RunSQL(CREATE_NAME_PREFIX_INDEX, reverse_sql=DROP_NAME_PREFIX_INDEX),
     ]

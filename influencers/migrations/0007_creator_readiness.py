@@ -23,9 +23,9 @@ FROM influencers_creatorreadiness r
 WHERE r.creator_id = influencers_creator.id
 """
 
-# PostgreSQL: one statement-level trigger with a transition table, so a COPY or a
-# bulk_create of thousands of creators adds their rows in one INSERT ... SELECT.
-PG_TRIGGER = [
+# One statement-level trigger with a transition table, so a COPY or a bulk_create of
+# thousands of creators adds their rows in one INSERT ... SELECT.
+CREATE_TRIGGER = [
     """
     CREATE FUNCTION influencers_creator_readiness_row() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -44,46 +44,10 @@ PG_TRIGGER = [
     FOR EACH STATEMENT EXECUTE FUNCTION influencers_creator_readiness_row()
     """,
 ]
-PG_DROP_TRIGGER = [
+DROP_TRIGGER = [
     "DROP TRIGGER IF EXISTS influencers_creator_readiness_row ON influencers_creator",
     "DROP FUNCTION IF EXISTS influencers_creator_readiness_row()",
 ]
-# SQLite (local development): a row-level trigger. Rebuilding influencers_creator in a later
-# migration drops it; influencers.apps re-creates it after every migrate.
-SQLITE_TRIGGER = """
-CREATE TRIGGER IF NOT EXISTS influencers_creator_readiness_row
-AFTER INSERT ON influencers_creator FOR EACH ROW BEGIN
-    INSERT INTO influencers_creatorreadiness (creator_id, workspace_id, score, reasons,
-                                              computed_at)
-    VALUES (NEW.id, NEW.workspace_id, 0, '[]', NULL);
-END
-"""
-SQLITE_DROP_TRIGGER = "DROP TRIGGER IF EXISTS influencers_creator_readiness_row"
-
-
-def analyze(apps, schema_editor):
-    # Statistics for the planner right away (autovacuum may be off or late).
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ANALYZE influencers_creatorreadiness")
-
-
-def create_trigger(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for sql in PG_TRIGGER:
-            schema_editor.execute(sql)
-    elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_TRIGGER)
-
-
-def drop_trigger(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for sql in PG_DROP_TRIGGER:
-            schema_editor.execute(sql)
-    elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_DROP_TRIGGER)
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -145,7 +109,10 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(COPY, reverse_sql=COPY_BACK),
-        migrations.RunPython(analyze, migrations.RunPython.noop),
+        # Statistics for the planner right away (autovacuum may be off or late).
+        migrations.RunSQL(
+            "ANALYZE influencers_creatorreadiness", reverse_sql=migrations.RunSQL.noop
+        ),
         migrations.RemoveIndex(
             model_name="creator",
             name="creator_ws_readiness",
@@ -162,5 +129,5 @@ class Migration(migrations.Migration):
             model_name="creator",
             name="readiness_score",
         ),
-        migrations.RunPython(create_trigger, drop_trigger),
+        migrations.RunSQL(CREATE_TRIGGER, reverse_sql=DROP_TRIGGER),
     ]

@@ -160,8 +160,8 @@ class Creator(WorkspaceOwnedModel):
             models.Index(fields=["workspace", "created_at", "id"], name="creator_ws_created"),
             models.Index(fields=["workspace", "updated_at", "id"], name="creator_ws_updated"),
             models.Index(fields=["workspace", "rollup_gmv", "id"], name="creator_ws_gmv_id"),
-            # Name prefix search also uses creator_name_prefix, LOWER(display_name)
-            # text_pattern_ops: PostgreSQL only, so created by a RunPython in migration 0002.
+            # Name prefix search also uses creator_name_prefix, (workspace, LOWER(display_name)
+            # text_pattern_ops): created by raw SQL in migration 0002, so not listed here.
         ]
         constraints = [
             models.CheckConstraint(

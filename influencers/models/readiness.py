@@ -1,42 +1,14 @@
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .creator import Creator
 
 # Every creator has exactly one readiness row, from the moment it is inserted: a database
-# trigger on influencers_creator adds (score 0, reasons [], never computed) for every new row,
-# whatever inserted it (the ORM, bulk_create, the importers' COPY, raw SQL). Readers can then
-# join it as an INNER join, which is what lets PostgreSQL walk (workspace, score, creator) for
-# "best first" instead of sorting the whole workspace. Created by migration 0007; on SQLite,
-# where rebuilding a table for a later migration drops its triggers, it is re-created after
-# every migrate (influencers.apps).
-SQLITE_TRIGGER = """
-CREATE TRIGGER IF NOT EXISTS influencers_creator_readiness_row
-AFTER INSERT ON influencers_creator FOR EACH ROW BEGIN
-    INSERT INTO influencers_creatorreadiness (creator_id, workspace_id, score, reasons,
-                                              computed_at)
-    VALUES (NEW.id, NEW.workspace_id, 0, '[]', NULL);
-END
-"""
-SQLITE_MISSING_ROWS = """
-INSERT INTO influencers_creatorreadiness (creator_id, workspace_id, score, reasons, computed_at)
-SELECT c.id, c.workspace_id, 0, '[]', NULL FROM influencers_creator c
-WHERE NOT EXISTS (SELECT 1 FROM influencers_creatorreadiness r WHERE r.creator_id = c.id)
-"""
-
-
-def ensure_readiness_trigger(sender=None, *, using="default", **kwargs) -> None:
-    """post_migrate: on SQLite, put the trigger back if a table rebuild dropped it, and give
-    any creator inserted meanwhile its row. PostgreSQL keeps triggers through ALTER TABLE."""
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return
-    if "influencers_creatorreadiness" not in connection.introspection.table_names():
-        return  # migrated back to before 0007
-    with connection.cursor() as cursor:
-        cursor.execute(SQLITE_TRIGGER)
-        cursor.execute(SQLITE_MISSING_ROWS)
+# trigger on influencers_creator (created by migration 0007) adds (score 0, reasons [], never
+# computed) for every new row, whatever inserted it (the ORM, bulk_create, the importers' COPY,
+# raw SQL). Readers can then join it as an INNER join, which is what lets PostgreSQL walk
+# (workspace, score, creator) for "best first" instead of sorting the whole workspace.
 
 
 class CreatorReadiness(models.Model):

@@ -1,12 +1,8 @@
-"""Reads behind /api/v1/creators/: a lean page, whatever the page size. On PostgreSQL one
-statement (values() rows with the accounts, contacts and tags of each row as json_agg
-subqueries); elsewhere (SQLite in local development) values() rows plus one query each for the
-page's accounts, contacts and tags."""
+"""Reads behind /api/v1/creators/: a lean page, whatever the page size, in one statement
+(values() rows with the accounts, contacts and tags of each row as json_agg subqueries)."""
 
 import datetime as dt
-from collections import defaultdict
 
-from django.db import connection
 from django.db.models import Exists, Field, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
@@ -45,28 +41,6 @@ CREATOR_COLUMNS = (
 )
 # From the creator's CreatorReadiness row (joined by with_readiness()).
 READINESS_COLUMNS = ("readiness__score", "readiness__reasons", "readiness__computed_at")
-ACCOUNT_COLUMNS = (
-    "id",
-    "creator_id",
-    "platform",
-    "handle",
-    "handle_normalised",
-    "url",
-    "followers",
-    "average_views",
-    "engagement_rate",
-    "last_synced_at",
-)
-CONTACT_COLUMNS = (
-    "id",
-    "creator_id",
-    "kind",
-    "value",
-    "label",
-    "is_primary",
-    "is_valid",
-    "consent",
-)
 PHONE_KINDS = (ContactMethod.Kind.PHONE, ContactMethod.Kind.WHATSAPP)
 # Attributes on a creators Query (they survive filter()/values()/order_by() clones).
 KEYSET_PAGED = "keyset_paged"
@@ -79,8 +53,8 @@ def creators_for_workspace(*, workspace) -> QuerySet[Creator]:
 
 # Children of each page row, built by PostgreSQL in the page statement itself (the planner
 # evaluates these select-list subqueries after ORDER BY/LIMIT, so only for the rows returned).
-# Same order and fields as creator_related_rows(); decimals as text; last_synced_at is
-# re-formatted in Python (PostgreSQL trims trailing zeros of fractional seconds).
+# Decimals as text; last_synced_at is re-formatted in Python (PostgreSQL trims trailing zeros
+# of fractional seconds).
 _ACCOUNTS_JSON = """SELECT coalesce(json_agg(json_build_object(
     'id', a.id, 'platform', a.platform, 'handle', a.handle,
     'handle_normalised', a.handle_normalised, 'url', a.url, 'followers', a.followers,
@@ -95,23 +69,14 @@ _CONTACTS_JSON = """SELECT coalesce(json_agg(json_build_object(
 _TAGS_JSON = """SELECT coalesce(json_agg(t.name ORDER BY t.name), '[]')
   FROM influencers_creator_tags ct JOIN influencers_tag t ON t.id = ct.tag_id
   WHERE ct.creator_id = influencers_creator.id"""
-NESTED = ("accounts_json", "contacts_json", "tags_json")
-
-
-def nested_in_sql() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def creator_page_rows(qs: QuerySet) -> QuerySet:
     """values() rows for the API, with the readiness row's columns (READINESS_COLUMNS; also
-    what `?ordering=readiness` sorts on); on PostgreSQL each row also carries its accounts,
-    contacts and tag names (`accounts_json`, `contacts_json`, `tags_json`, already
-    decoded)."""
-    qs = qs.with_readiness()
-    if not nested_in_sql():
-        return qs.values(*CREATOR_COLUMNS, *READINESS_COLUMNS)
+    what `?ordering=readiness` sorts on) and each row's accounts, contacts and tag names
+    (`accounts_json`, `contacts_json`, `tags_json`, already decoded)."""
     # Type json (not jsonb): the driver decodes it; a plain Field adds no converter.
-    return qs.values(
+    return qs.with_readiness().values(
         *CREATOR_COLUMNS,
         *READINESS_COLUMNS,
         accounts_json=RawSQL(_ACCOUNTS_JSON, (), output_field=Field()),
@@ -120,54 +85,20 @@ def creator_page_rows(qs: QuerySet) -> QuerySet:
     )
 
 
-def _datetime(value):
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
 def page_related_rows(rows: list[dict]) -> tuple[dict, dict, dict]:
     """accounts, contacts and tag names of rows from creator_page_rows(), keyed by creator id
-    like creator_related_rows(): no query when PostgreSQL has nested them already."""
-    if not rows or NESTED[0] not in rows[0]:
-        return creator_related_rows(creator_ids=[r["id"] for r in rows])
+    (no query: the page statement has nested them already)."""
     accounts: dict[int, list] = {}
     contacts: dict[int, list] = {}
     tags: dict[int, list] = {}
     for r in rows:
         pk = r["id"]
         for a in r["accounts_json"]:
-            a["last_synced_at"] = _datetime(a["last_synced_at"])
+            synced = a["last_synced_at"]
+            a["last_synced_at"] = dt.datetime.fromisoformat(synced) if synced else None
         accounts[pk] = r["accounts_json"]
         contacts[pk] = r["contacts_json"]
         tags[pk] = r["tags_json"]
-    return accounts, contacts, tags
-
-
-def creator_related_rows(*, creator_ids: list[int]) -> tuple[dict, dict, dict]:
-    """accounts, contacts and tag names of these creators: three queries in all."""
-    accounts: dict[int, list] = defaultdict(list)
-    contacts: dict[int, list] = defaultdict(list)
-    tags: dict[int, list] = defaultdict(list)
-    if not creator_ids:
-        return accounts, contacts, tags
-    for row in (
-        PlatformAccount.objects.filter(creator_id__in=creator_ids)
-        .order_by("creator_id", "platform", "handle_normalised")
-        .values(*ACCOUNT_COLUMNS)
-    ):
-        accounts[row["creator_id"]].append(row)
-    for row in (
-        ContactMethod.objects.filter(creator_id__in=creator_ids)
-        .order_by("creator_id", "-is_primary", "kind", "id")
-        .values(*CONTACT_COLUMNS)
-    ):
-        contacts[row["creator_id"]].append(row)
-    through = Creator.tags.through
-    for creator_id, name in (
-        through.objects.filter(creator_id__in=creator_ids)
-        .order_by("creator_id", "tag__name")
-        .values_list("creator_id", "tag__name")
-    ):
-        tags[creator_id].append(name)
     return accounts, contacts, tags
 
 
@@ -253,7 +184,5 @@ def keyset_paged(qs: QuerySet) -> QuerySet:
     """Marks a queryset that KeysetPagination will page: filters that are an OR of indexed
     conditions may then leave the OR to it (KEYSET_BRANCHES) instead of filtering."""
     qs = qs.all()
-    # The pager's UNION of LIMITed subqueries needs a database that allows them (not SQLite).
-    if connection.features.supports_slicing_ordering_in_compound:
-        setattr(qs.query, KEYSET_PAGED, True)
+    setattr(qs.query, KEYSET_PAGED, True)
     return qs

@@ -2,17 +2,15 @@
 
 Bounded whatever the size of the pool: every reason is one grouped query (`GROUP BY` value,
 `HAVING` two or more creators, `LIMIT`), never a scan of the rows into Python and never a query
-per group. On PostgreSQL the members of each group come back in the same statement (array_agg);
-elsewhere (SQLite for local development) in one more query per reason. The list is capped at
-MAX_SUGGESTIONS groups: merging some lets the next ones show.
+per group: the members of each group come back in the same statement (array_agg). The list is
+capped at MAX_SUGGESTIONS groups: merging some lets the next ones show.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, Replace
 from django.utils.translation import gettext_lazy as _
@@ -58,17 +56,8 @@ def _groups(queryset, key: str, limit: int, distinct=()) -> list[tuple[str, tupl
         spans[low], spans[high] = Min(field), Max(field)
         having &= Q(**{f"{low}__lt": F(high)})
     grouped = queryset.values(key).annotate(**spans).filter(having).order_by(key)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.aggregates import ArrayAgg
-
-        rows = grouped.annotate(ids=ArrayAgg("creator_id"))[:limit]
-        return [(row[key], tuple(sorted(set(row["ids"])))) for row in rows]
-    values = [row[key] for row in grouped[:limit]]
-    members: dict[str, set[int]] = defaultdict(set)
-    pairs = queryset.filter(**{f"{key}__in": values}).values_list(key, "creator_id")
-    for value, creator_id in pairs:
-        members[value].add(creator_id)
-    return [(value, tuple(sorted(members[value]))) for value in values]
+    rows = grouped.annotate(ids=ArrayAgg("creator_id"))[:limit]
+    return [(row[key], tuple(sorted(set(row["ids"])))) for row in rows]
 
 
 def merge_suggestions(

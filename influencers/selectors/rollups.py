@@ -1,4 +1,4 @@
-"""Per-creator roll-ups, computed in SQL (PostgreSQL and SQLite both run this).
+"""Per-creator roll-ups, computed in SQL: one statement for a batch of creators.
 
 Metric snapshots are cumulative readings, so a creator's totals are the sum, over each thing
 measured (a post, else a collaboration, else the creator as a whole), of its *latest* reading.
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.utils.dateparse import parse_datetime
 
 from influencers.models import Collaboration, CollaborationStatus, MetricSnapshot, Note
 
@@ -45,7 +44,7 @@ def _sql() -> str:
         f"'{s}'" for s in (CollaborationStatus.DECLINED, CollaborationStatus.CANCELLED)
     )
     return f"""
-    WITH ids AS (SELECT id FROM influencers_creator WHERE id IN ({{ids}})),
+    WITH ids AS (SELECT id FROM influencers_creator WHERE id = ANY(%s::bigint[])),
     ranked AS (
         SELECT s.creator_id, s.views, s.orders, s.sales, s.commission,
                ROW_NUMBER() OVER (
@@ -80,30 +79,23 @@ def _sql() -> str:
     """
 
 
-def _to_decimal(value) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
-
-
 def creator_rollups(*, creator_ids: list[int]) -> dict[int, CreatorRollup]:
     """Roll-ups for the given creators in one query (callers batch the ids)."""
     if not creator_ids:
         return {}
-    placeholders = ", ".join(["%s"] * len(creator_ids))
     with connection.cursor() as cursor:
-        cursor.execute(_sql().replace("{ids}", placeholders), list(creator_ids))
+        cursor.execute(_sql(), [list(creator_ids)])
         rows = cursor.fetchall()
     result = {}
     for cid, collabs, posts, views, orders, gmv, cost, last_contact in rows:
-        if isinstance(last_contact, str):  # SQLite returns text for aggregated datetimes
-            last_contact = parse_datetime(last_contact)
         result[cid] = CreatorRollup(
             creator_id=cid,
             collaborations=int(collabs),
             posts=int(posts),
             views=int(views),
             orders=int(orders),
-            gmv=_to_decimal(gmv).quantize(Decimal("0.01")),
-            cost=_to_decimal(cost).quantize(Decimal("0.01")),
+            gmv=gmv.quantize(Decimal("0.01")),
+            cost=cost.quantize(Decimal("0.01")),
             last_contact=last_contact,
         )
     return result

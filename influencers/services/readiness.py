@@ -22,11 +22,6 @@ def scoring_weights_for(*, workspace_id: int) -> dict[str, int]:
     return row.as_dict() if row else dict(scoring.DEFAULT_WEIGHTS)
 
 
-def _supported() -> bool:
-    # The score is one PostgreSQL statement (jsonb, LN); SQLite dev databases keep 0.
-    return connection.vendor == "postgresql"
-
-
 def _score_range(workspace_id: int, weights: dict[str, int], low: int, high: int) -> int:
     with transaction.atomic():
         return scoring.score_id_range(
@@ -50,8 +45,6 @@ def readiness_recompute(*, workspace_id: int, creator_ids=None) -> int:
     With creator_ids: one statement for that batch. Without: the whole workspace, one statement
     (and transaction) per id range of RANGE_SIZE, READINESS_PARALLEL ranges at a time on their
     own connections; then ``Workspace.readiness_checked_at`` is set."""
-    if not _supported():
-        return 0
     weights = scoring_weights_for(workspace_id=workspace_id)
     if creator_ids is not None:
         return scoring.score_creators(

@@ -46,7 +46,6 @@ from influencers.models import (
     Invitation,
     SwitchoverPlan,
 )
-from influencers.sql import in_list, in_params
 
 from . import smtp as mail
 from .selection import Prepared
@@ -161,7 +160,7 @@ class Claimed:
 _CLAIM = """
 UPDATE {table} SET status = %s, claimed_at = %s, updated_at = %s,
                    send_attempts = send_attempts + 1
-WHERE id {ids} AND status = %s AND NOT {uncontactable}
+WHERE id = ANY(%s::bigint[]) AND status = %s AND NOT {uncontactable}
 RETURNING id, workspace_id, plan_id, creator_id, email, subject, body, tracking_link,
           send_attempts, claimed_at
 """
@@ -175,38 +174,30 @@ EXISTS (SELECT 1 FROM {creators} c WHERE c.id = {table}.creator_id
 """
 _CANCEL = """
 UPDATE {table} SET status = %s, last_error = %s, updated_at = %s
-WHERE id {ids} AND status = %s AND {uncontactable}
+WHERE id = ANY(%s::bigint[]) AND status = %s AND {uncontactable}
 """
 
 
 def _claim(invitation_ids: list[int]) -> list[Claimed]:
     """Autocommitted, so the claim is durable before anything is sent: the drafted ones among
     these become "sending"; only they are returned, only they are sent. Drafted invitations
-    whose creator can no longer be contacted fail, unsent. On PostgreSQL both are one
-    statement (a data-modifying WITH runs once, to completion; the two UPDATEs touch disjoint
-    rows); SQLite (local development) has no such WITH and runs them one after the other."""
+    whose creator can no longer be contacted fail, unsent. Both in one statement (a
+    data-modifying WITH runs once, to completion; the two UPDATEs touch disjoint rows)."""
     now = timezone.now()
     table = Invitation._meta.db_table
     ids = list(invitation_ids)
     parts = {
         "table": table,
-        "ids": in_list(ids, "bigint[]"),
         "uncontactable": _UNCONTACTABLE.format(creators=Creator._meta.db_table, table=table),
     }
-    id_params = in_params(ids)
     reason = gettext(
         "Not sent: the creator was marked do-not-contact or withdrew consent after the "
         "invitation was drafted."
     )
-    cancel = (_CANCEL.format(**parts), [S.FAILED, reason, now, *id_params, S.DRAFTED])
-    claim = (_CLAIM.format(**parts), [S.SENDING, now, now, *id_params, S.DRAFTED])
+    sql = f"WITH cancelled AS ({_CANCEL.format(**parts)}) {_CLAIM.format(**parts)}"
+    params = [S.FAILED, reason, now, ids, S.DRAFTED, S.SENDING, now, now, ids, S.DRAFTED]
     with db_connection.cursor() as cursor:
-        if db_connection.vendor == "postgresql":
-            sql = f"WITH cancelled AS ({cancel[0]}) {claim[0]}"
-            cursor.execute(sql, cancel[1] + claim[1])
-        else:
-            cursor.execute(*cancel)
-            cursor.execute(*claim)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return sorted((Claimed(*row) for row in rows), key=lambda c: c.pk)
 
@@ -291,17 +282,16 @@ def _handed_over(invitation: Claimed) -> None:
     server has it — only a database crash in the ~ms before the next synchronous commit (the
     "sent" mark right after the server's answer flushes it too) could, and then that
     message might be sent again after the lease."""
-    # Every claim adds an attempt and sets its own time; SQLite hands the time back as text
-    # that does not compare equal, so there the attempt count alone is the token.
-    ours = {"send_attempts": invitation.send_attempts}
+    # Every claim adds an attempt and sets its own time: the two together are its token.
     with transaction.atomic():
-        if db_connection.vendor == "postgresql":
-            ours["claimed_at"] = invitation.claimed_at
-            with db_connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        marked = Invitation.objects.filter(pk=invitation.pk, status=S.SENDING, **ours).update(
-            handed_over_at=timezone.now()
-        )
+        with db_connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+        marked = Invitation.objects.filter(
+            pk=invitation.pk,
+            status=S.SENDING,
+            send_attempts=invitation.send_attempts,
+            claimed_at=invitation.claimed_at,
+        ).update(handed_over_at=timezone.now())
     if not marked:
         raise ClaimLost(invitation.pk)
 

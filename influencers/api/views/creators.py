@@ -59,8 +59,8 @@ CREATE_EXAMPLE = OpenApiExample(
 )
 class CreatorViewSet(WorkspaceViewSet):
     """The pool. Output rows are built from values() rows that carry their accounts, contacts
-    and tags (json_agg subqueries: one statement per page on PostgreSQL; one query each on
-    SQLite), so a page costs the same whatever its size."""
+    and tags (json_agg subqueries: one statement per page), so a page costs the same whatever
+    its size."""
 
     filterset_class = CreatorFilter
     pagination_class = KeysetPagination

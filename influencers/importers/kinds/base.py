@@ -258,10 +258,6 @@ def now():
     return timezone.now()
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 class Plain:
     """A row to insert, without a Django model instance: attributes named like the model's
     fields (attname: `workspace_id`, `creator_id`), `pk` an alias of `id`. Building one costs
@@ -321,14 +317,11 @@ def _copy_layout(model) -> tuple[list, list]:
 
 
 def fast_insert(model, objects: list, *, need_ids: bool = False) -> None:
-    """Insert `objects` (model instances or Plain rows) with PostgreSQL COPY (ids allocated
-    from the table's sequence first when the caller needs them), else bulk_create. COPY skips
-    Django's per-value SQL compilation, which is most of an import's time at 100,000 rows;
-    model defaults and auto_now(_add) timestamps are applied here as bulk_create would."""
+    """Insert `objects` (model instances or Plain rows) with COPY (ids allocated from the
+    table's sequence first when the caller needs them). COPY skips Django's per-value SQL
+    compilation, which is most of an import's time at 100,000 rows; model defaults and
+    auto_now(_add) timestamps are applied here as bulk_create would."""
     if not objects:
-        return
-    if connection.vendor != "postgresql":
-        _insert_with_orm(model, objects)
         return
     import json
 
@@ -378,31 +371,14 @@ def fast_insert(model, objects: list, *, need_ids: bool = False) -> None:
             state.db = "default"
 
 
-def _insert_with_orm(model, objects: list) -> None:
-    """The non-PostgreSQL path: bulk_create, building model instances for Plain rows and
-    copying the ids and timestamps it sets back onto them."""
-    instances = [model(**obj.__dict__) if isinstance(obj, Plain) else obj for obj in objects]
-    model.objects.bulk_create(instances, batch_size=2000)
-    for obj, instance in zip(objects, instances, strict=True):
-        if obj is not instance:
-            for f in model._meta.concrete_fields:
-                obj.__dict__[f.attname] = getattr(instance, f.attname)
-
-
 def fast_update(model, objects: list, field_names) -> None:
     """UPDATE the given fields of `objects` (Plain rows or model instances with their id) in
-    one statement on PostgreSQL: the values travel as one array per column (`unnest`),
-    instead of bulk_update's CASE WHEN per row and field, which Django compiles value by
-    value. Else bulk_update."""
+    one statement: the values travel as one array per column (`unnest`), instead of
+    bulk_update's CASE WHEN per row and field, which Django compiles value by value."""
     if not objects:
         return
-    names = list(field_names)
     meta = model._meta
-    if connection.vendor != "postgresql":
-        instances = [model(**obj.__dict__) if isinstance(obj, Plain) else obj for obj in objects]
-        model.objects.bulk_update(instances, names, batch_size=2000)
-        return
-    fields = [meta.get_field(name) for name in names]
+    fields = [meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
     casts = [f"%s::{meta.pk.db_type(connection)}[]"] + [
         f"%s::{f.db_type(connection)}[]" for f in fields

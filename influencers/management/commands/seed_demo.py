@@ -8,8 +8,9 @@ from influencers.demo.builder import seed_demo
 
 class Command(BaseCommand):
     help = (
-        "Load the demo pool: a 'Demo Brand' workspace (320 creators by default) and a small "
-        "'Second Brand'. Deterministic, and safe to run again: seeded workspaces are skipped."
+        "Load the demo pool: a 'Demo Brand' workspace (320 creators by default, with roll-ups, "
+        "readiness scores and a draft switch-over plan to preview) and a small 'Second Brand'. "
+        "Deterministic, and safe to run again: seeded workspaces are skipped."
     )
 
     def add_arguments(self, parser):
