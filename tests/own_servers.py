@@ -76,7 +76,13 @@ def pytest_load_initial_conftests(early_config, parser, args):
     # A wrapper runs before pytest-django's own hook, which loads the settings.
     said = []
     if not os.environ.get("DATABASE_URL"):
+        # Importing the config package imports the Celery app, which sets a default
+        # DJANGO_SETTINGS_MODULE (local); pytest-django must still pick pyproject's (test).
+        settings_module = os.environ.get("DJANGO_SETTINGS_MODULE")
         from config.embedded_postgres.server import POSTGRES_MAJOR, Throwaway
+
+        if settings_module is None:
+            os.environ.pop("DJANGO_SETTINGS_MODULE", None)
 
         postgres = Throwaway()
         early_config.add_cleanup(postgres.close)

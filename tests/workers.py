@@ -24,9 +24,9 @@ def new_queue(prefix: str) -> str:
 
 def database_url(db: dict) -> str:
     """The test database as a URL. HOST may be a socket directory (the run's own server),
-    which django-environ reads from the path: postgres://user@/run/dir/dbname."""
+    which django-environ reads from the path after an empty host: postgres://user@//run/dir/db."""
     if db["HOST"].startswith("/"):
-        return f"postgres://{db['USER']}@{db['HOST']}/{db['NAME']}"
+        return f"postgres://{db['USER']}@/{db['HOST']}/{db['NAME']}"
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 

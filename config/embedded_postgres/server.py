@@ -65,8 +65,8 @@ class Running:
 
     def url(self, database: str) -> str:
         """A DATABASE_URL for this server: django-environ reads a path before the database
-        name as the socket directory (postgres://user@/run/dir/dbname)."""
-        return f"postgres://{SUPERUSER}@{self.socket_dir}/{database}"
+        name as the socket directory, after an empty host: postgres://user@//run/dir/dbname."""
+        return f"postgres://{SUPERUSER}@/{self.socket_dir}/{database}"
 
 
 def _running_info(pgdata: Path):
