@@ -11,6 +11,7 @@ Run as a module for the Makefile: `python -m config.embedded_postgres.server sta
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import shutil
@@ -114,6 +115,10 @@ def ensure_running(pgdata: Path | str, *, settings: dict[str, str] | None = None
         server.ensure_pgdata_inited()
         _write_settings(pgdata, settings or LOCAL_SETTINGS)
     server.start()
+    # start() registers an exit hook that counts processes using the server, to stop it with
+    # the last one; ours outlives them all (stopped by `stop`), and the hook would re-create
+    # the lock file of a throwaway directory already deleted.
+    atexit.unregister(server._cleanup)
     info = server.get_postmaster_info()
     return Running(socket_dir=info.socket_dir, pid=info.pid, started_now=True)
 
