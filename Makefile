@@ -44,8 +44,7 @@ run: seed
 	@echo ""
 	@echo "  Influencer Pool Manager is at  http://127.0.0.1:8000/admin/"
 	@echo ""
-	@trap '[ -n "$$DATABASE_URL" ] || $(PY) -m config.embedded_postgres.server stop' EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) -m config.embedded_postgres.server run -- $(PY) manage.py runserver 127.0.0.1:8000
 
 # Stop the embedded PostgreSQL if something left it running (its data stays in var/postgres).
 stop:

