@@ -138,3 +138,21 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
+
+
+def test_a_test_run_without_servers_named_starts_its_own_says_so_and_deletes_them():
+    """`make test` on a machine with no PostgreSQL or Redis: tests/own_servers.py starts a
+    throwaway PostgreSQL and a Redis from pip wheels; the worker test proves Celery talks to it."""
+    import re
+
+    out = _run(
+        ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_database.py",
+         "tests/test_celery_worker.py"],
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    said = [line for line in out.stderr.splitlines() if line.startswith("own servers")]
+    assert len(said) == 1, out.stderr
+    assert "PostgreSQL 18" in said[0] and "Redis" in said[0]
+    data_dir = Path(re.search(r" at (/\S+)/data;", said[0]).group(1))
+    assert not data_dir.exists(), "the throwaway PostgreSQL directory was left behind"
+    assert re.search(r"\b4 passed\b", out.stdout), out.stdout[-2000:]
