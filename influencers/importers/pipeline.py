@@ -126,6 +126,18 @@ def prepare(job: ImportJob) -> Prepared:
     return Prepared(table, line, headers, columns, kind, preamble)
 
 
+def context(job: ImportJob, prepared: Prepared) -> ImportContext:
+    return ImportContext(
+        job=job,
+        workspace=job.workspace,
+        actor=job.created_by,
+        policy=job.policy,
+        headers=prepared.field_headers,
+        preamble=prepared.preamble,
+        decimal_comma=prepared.decimal_comma,
+    )
+
+
 def data_rows(prepared: Prepared) -> Iterator[Row | None]:
     """The data rows below the header, as Row objects; a row that repeats the header yields
     None (it is counted and skipped)."""
@@ -288,15 +300,7 @@ def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
             heartbeat_at=timezone.now(),
         )
         job.refresh_from_db()
-        ctx = ImportContext(
-            job=job,
-            workspace=job.workspace,
-            actor=job.created_by,
-            policy=job.policy,
-            headers=prepared.field_headers,
-            preamble=prepared.preamble,
-            decimal_comma=prepared.decimal_comma,
-        )
+        ctx = context(job, prepared)
         module = kind_module(prepared.kind)
         try:
             cursor = _write_rows(job, ctx, module, prepared, total, batch_size)
@@ -338,6 +342,9 @@ class Preview:
     kind: str
     rows: list[Row]
     raw_rows: list[list[str]]
+    # Creator sheets: rows that match the pool by handle / email only / phone only, new, ...
+    # (kinds.creators.match_summary); None for reports.
+    matches: dict[str, int] | None = None
 
 
 def preview(job: ImportJob, *, limit: int = 10) -> Preview:
@@ -356,4 +363,8 @@ def preview(job: ImportJob, *, limit: int = 10) -> Preview:
         rows.append(row)
         if len(rows) >= limit:
             break
-    return Preview(prepared.table, prepared.header_line, prepared.columns, prepared.kind, rows, raw)
+    summary = getattr(kind_module(prepared.kind), "match_summary", None)
+    matches = summary(context(job, prepared), data_rows(prepared)) if summary else None
+    return Preview(
+        prepared.table, prepared.header_line, prepared.columns, prepared.kind, rows, raw, matches
+    )

@@ -1,16 +1,22 @@
 """Creator sheets: a seller's own spreadsheet of creators, in English or Chinese.
 
-A row names a creator by its handles and emails. Within a batch, rows are matched to creators
-already in the pool by (platform, normalised handle), then email, then phone; rows of one file
-that name the same creator fold together. Writes are bulk (a handful of queries per batch, not
-per row). A bad optional cell is left out with a warning and its original text kept in the
-creator's remarks; a row fails only when it names no creator (no usable handle nor email).
+A row names a creator by its handles and emails. A creator is who their platform handles say: a
+row with handles is matched to creators already in the pool (and to rows above it in the file)
+by (platform, normalised handle) only. An email or phone never folds rows whose handles differ:
+agencies (MCNs) reach many creators through one inbox or phone, so each stays its own creator
+with the shared contact attached, and the pair shows up as a merge suggestion for a person to
+decide. A row without any handle is matched by email, then phone; when that contact belongs to
+several creators the row is ambiguous and fails, saying so. Writes are bulk (a handful of
+queries per batch, not per row). A bad optional cell is left out with a warning and its
+original text kept in the creator's remarks; a row fails only when it names no creator (no
+usable handle nor email, and no phone of a creator already in the pool).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -280,6 +286,17 @@ def _empty(name: str, value) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Ambiguous:
+    """A handle-less row whose email or phone belongs to several creators (an agency's)."""
+
+    contact: str
+    holders: int
+
+
+UNNAMED = "unnamed"  # the ref of a row that names no creator (see CreatorBatch.match)
+
+
 class CreatorBatch:
     """Resolve a batch of parsed rows to creators (existing or new), apply them, write."""
 
@@ -290,19 +307,22 @@ class CreatorBatch:
         self.overwrite = ctx.policy == ImportPolicy.OVERWRITE
         self.skip_existing = ctx.policy == ImportPolicy.SKIP
         self.entities: dict[object, Entity] = {}
-        self.keys: dict[tuple, object] = {}  # identity key -> entity ref
+        self.keys: dict[tuple, object] = {}  # handle key -> entity ref
+        # contact key -> every entity ref holding it (several when an agency's contact is shared)
+        self.contact_refs: dict[tuple, list] = {}
+        self.with_handles: set = set()  # entity refs that have at least one platform account
+        self._new_refs = itertools.count()  # ("new", n) refs, unique across match() calls
         self.account_owner: dict[tuple, int] = {}  # (platform, handle) -> creator id in DB
         self.event_data: dict[object, dict] = {}
 
     # --- resolution ---------------------------------------------------------------------
     @staticmethod
-    def _keys(p: Parsed):
-        for platform, _raw, norm in p.accounts:
-            yield ("a", platform, norm.lower())
-        for email in p.emails:
-            yield ("e", email)
-        for _kind, _raw, e164 in p.phones:
-            yield ("p", e164)
+    def _handle_keys(p: Parsed):
+        return [("a", platform, norm.lower()) for platform, _raw, norm in p.accounts]
+
+    @staticmethod
+    def _contact_keys(p: Parsed):
+        return [("e", email) for email in p.emails] + [("p", e164) for _k, _r, e164 in p.phones]
 
     def _lookup_existing(self, parsed: list[Parsed]) -> None:
         """Who in the pool already has one of the batch's handles, emails or phones: one query
@@ -343,24 +363,73 @@ class CreatorBatch:
                 f"WHERE workspace_id = %s AND ({' OR '.join(clauses)}) ORDER BY creator_id",
                 params,
             )
+            found = set()
             for kind, value, creator_id in cursor.fetchall():
                 key = ("e", value) if kind == ContactMethod.Kind.EMAIL else ("p", value)
-                self.keys.setdefault(key, creator_id)
+                holders = self.contact_refs.setdefault(key, [])
+                if creator_id not in holders:
+                    holders.append(creator_id)
+                found.add(creator_id)
+            if found:
+                # Which of them have handles: a row with handles joins a creator found by
+                # contact only if that creator has none (see match()).
+                cursor.execute(
+                    f"SELECT DISTINCT creator_id FROM {quote(PlatformAccount._meta.db_table)} "
+                    f"WHERE creator_id = ANY(%s::bigint[])",
+                    [sorted(found)],
+                )
+                self.with_handles.update(creator_id for (creator_id,) in cursor.fetchall())
 
-    def resolve(self, parsed: list[Parsed]) -> list[object]:
+    def match(self, parsed: list[Parsed]) -> list[tuple[object, str]]:
+        """(entity ref, how) per row, without loading or locking anything. how is "handle",
+        "email" or "phone" (an existing creator, or a row above in the file), "new", or
+        "ambiguous" (a handle-less row whose contact several creators share: its ref is an
+        Ambiguous saying which)."""
         self._lookup_existing(parsed)
-        refs = []
-        for index, p in enumerate(parsed):
-            ref = None
-            for key in self._keys(p):
-                ref = self.keys.get(key)
-                if ref is not None:
+        matches = []
+        for p in parsed:
+            ref, how = None, "new"
+            handle_keys, contact_keys = self._handle_keys(p), self._contact_keys(p)
+            for key in handle_keys:
+                if (ref := self.keys.get(key)) is not None:
+                    how = "handle"
                     break
             if ref is None:
-                ref = ("new", index)
-            for key in self._keys(p):
-                self.keys.setdefault(key, ref)
-            refs.append(ref)
+                for key in contact_keys:
+                    holders = self.contact_refs.get(key, [])
+                    if handle_keys:
+                        # A row with new handles joins a creator found by contact only when
+                        # that creator has no handle at all (a contact-only row made it): no
+                        # two handles to tell apart, so nothing to decide for the seller.
+                        if len(holders) == 1 and holders[0] not in self.with_handles:
+                            ref = holders[0]
+                    elif len(holders) > 1:
+                        ref, how = Ambiguous(key[1], len(holders)), "ambiguous"
+                    elif holders:
+                        ref = holders[0]
+                    if ref is not None:
+                        how = how if how == "ambiguous" else ("email" if key[0] == "e" else "phone")
+                        break
+            if ref is None and not handle_keys and not p.emails:
+                # Only a phone, and nobody has it: a creator made from it alone could never be
+                # told apart from the next phone-only row, so the row names no creator.
+                ref, how = UNNAMED, "unnamed"
+            if ref is None:
+                ref = ("new", next(self._new_refs))
+            if how not in ("ambiguous", "unnamed"):
+                for key in handle_keys:
+                    self.keys.setdefault(key, ref)
+                for key in contact_keys:
+                    holders = self.contact_refs.setdefault(key, [])
+                    if ref not in holders:
+                        holders.append(ref)
+                if handle_keys:
+                    self.with_handles.add(ref)
+            matches.append((ref, how))
+        return matches
+
+    def resolve(self, parsed: list[Parsed]) -> list[object]:
+        refs = [ref for ref, _how in self.match(parsed)]
         self._load([ref for ref in refs if isinstance(ref, int)])
         return refs
 
@@ -645,17 +714,41 @@ def parse_batch(ctx: ImportContext, rows: list[Row]) -> tuple[list[Parsed], Batc
     parsed: list[Parsed] = []
     for row in rows:
         p = parse_row(ctx, result, row)
-        if not p.accounts and not p.emails:
-            result.fail(
-                ctx,
-                row,
-                "display_name",
-                p.name or "",
-                _("The row names no creator: it has no usable handle and no usable email."),
-            )
+        if not p.accounts and not p.emails and not p.phones:
+            _fail_unnamed(ctx, result, p)
             continue
         parsed.append(p)
     return parsed, result
+
+
+def _fail_unnamed(ctx: ImportContext, result: BatchResult, p: Parsed) -> None:
+    result.fail(
+        ctx,
+        p.row,
+        "display_name",
+        p.name or "",
+        _("The row names no creator: it has no usable handle and no usable email."),
+    )
+
+
+MATCH_OUTCOMES = ("handle", "email", "phone", "new", "repeated", "ambiguous", "unnamed")
+
+
+def match_summary(ctx: ImportContext, rows, batch_size: int = 5000) -> dict[str, int]:
+    """For the import preview, before anything is written: how many rows would match a creator
+    already in the pool by handle, by email only, by phone only; how many would create one, or
+    repeat a row above; how many would fail (a shared contact and no handle: "ambiguous"; no
+    handle and no email: "unnamed"). Read-only: two or three queries per batch of rows."""
+    counts = dict.fromkeys(MATCH_OUTCOMES, 0)
+    batch = CreatorBatch(ctx, BatchResult())
+    for chunk in itertools.batched((row for row in rows if row is not None), batch_size):
+        parsed, parse_result = parse_batch(ctx, list(chunk))
+        counts["unnamed"] += len(chunk) - len(parsed)
+        for ref, how in batch.match(parsed):
+            if how in ("handle", "email", "phone") and not isinstance(ref, int):
+                how = "repeated"  # matched a row above in the file, not the pool
+            counts[how] += 1
+    return counts
 
 
 def write_batch(ctx: ImportContext, parsed: list[Parsed], result: BatchResult) -> BatchResult:
@@ -665,6 +758,23 @@ def write_batch(ctx: ImportContext, parsed: list[Parsed], result: BatchResult) -
     batch = CreatorBatch(ctx, result)
     refs = batch.resolve(parsed)
     for ref, p in zip(refs, parsed, strict=True):
+        if ref == UNNAMED:
+            _fail_unnamed(ctx, result, p)
+            continue
+        if isinstance(ref, Ambiguous):
+            result.fail(
+                ctx,
+                p.row,
+                "email" if "@" in ref.contact else "phone",
+                ref.contact,
+                _(
+                    "The row has no handle and its contact %(contact)s belongs to %(count)s "
+                    "creators in the pool (an agency's?): add the creator's handle so the row "
+                    "names one of them."
+                )
+                % {"contact": ref.contact, "count": ref.holders},
+            )
+            continue
         outcome = batch.apply(ref, p)
         if outcome == "skipped":
             result.skip(
