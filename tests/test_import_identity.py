@@ -240,3 +240,28 @@ def test_the_admin_preview_page_shows_who_the_rows_are_in_the_users_language(
     cells = dict(re.findall(r"<th[^>]*>([^<]+)</th><td>(\d+)</td>", table))
     assert cells[label] == "1"  # Mia, by email only
     assert sum(int(n) for n in cells.values()) == 2
+
+
+@pytest.mark.django_db
+def test_an_agency_column_files_creators_under_their_agency_without_merging_them(workspace):
+    from influencers.models import Agency
+
+    header = ("Name", "TikTok", "Email", "Agency / MCN", "机构邮箱", "Agency phone", "Country")
+    rows = [
+        ("Mia", "@mia.makes", AGENCY_EMAIL, "Bright MCN", AGENCY_EMAIL, AGENCY_PHONE, "US"),
+        ("Leo", "@leo_cooks", AGENCY_EMAIL, "bright  mcn", "", "", "US"),
+        ("Ava", "@ava.home", "ava@example.com", "", "", "", "US"),
+    ]
+    job = run(workspace, sheet(rows, header=header))
+
+    assert accounting(job) == (3, 0, 0, 0)
+    agency = Agency.objects.get(workspace=workspace)
+    assert (agency.name, agency.email, agency.phone) == ("Bright MCN", AGENCY_EMAIL, "+12015550199")
+    assert sorted(agency.creators.values_list("display_name", flat=True)) == ["Leo", "Mia"]
+    assert Creator.objects.get(display_name="Ava").agency is None
+    (suggestion,) = merge_suggestions(workspace=workspace)
+    assert suggestion.reason == "Same agency email"
+
+    again = run(workspace, sheet(rows, header=header))
+    assert accounting(again) == (0, 0, 3, 0)
+    assert Agency.objects.filter(workspace=workspace).count() == 1

@@ -46,6 +46,13 @@ ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "电话", "手机", "手机号", "联系电话")),
     "whatsapp": (_("WhatsApp"), ("WhatsApp", "WhatsApp number", "WA")),
     "wechat": (_("WeChat"), ("WeChat", "WeChat ID", "微信", "微信号")),
+    "agency": (_("Agency / MCN"), (
+        "Agency", "MCN", "Agency / MCN", "MCN / Agency", "Management", "Management company",
+        "Talent agency", "机构", "经纪公司", "MCN机构", "所属机构", "所属MCN", "经纪机构")),
+    "agency_email": (_("Agency email"), (
+        "Agency email", "MCN email", "Agency e-mail", "机构邮箱", "经纪公司邮箱")),
+    "agency_phone": (_("Agency phone"), (
+        "Agency phone", "MCN phone", "Agency phone number", "机构电话", "经纪公司电话")),
     "country": (_("Country"), (
         "Country", "Country/Region", "Region", "Location", "Market",
         "国家", "国家/地区", "地区", "国家地区")),

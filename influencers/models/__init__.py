@@ -1,4 +1,5 @@
 from .activity import ActivityEvent
+from .agency import Agency
 from .base import Currency, TimeStampedModel, WorkspaceOwnedModel
 from .collaboration import Collaboration, CollaborationStatus, CollaborationType, ContentPost
 from .commerce import Campaign, Marketplace, Product
@@ -35,6 +36,7 @@ from .workspace import Membership, Workspace
 
 __all__ = [
     "ActivityEvent",
+    "Agency",
     "ApiToken",
     "AppendOnlyError",
     "COUNT_FIELDS",

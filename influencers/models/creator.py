@@ -73,6 +73,14 @@ class Creator(WorkspaceOwnedModel):
         verbose_name=_("owner"),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="creators", verbose_name=_("tags"))
+    agency = models.ForeignKey(
+        "influencers.Agency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="creators",
+        verbose_name=_("agency"),
+    )
     country = models.CharField(_("country"), max_length=2, blank=True, default="")
     language = models.CharField(
         _("main language"), max_length=16, blank=True, default="", help_text=_("e.g. en, es, zh")

@@ -15,7 +15,14 @@ from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subq
 from django.db.models.functions import Coalesce, Lower, Replace
 from django.utils.translation import gettext_lazy as _
 
-from influencers.models import Collaboration, ContactMethod, Creator, Note, PlatformAccount
+from influencers.models import (
+    Agency,
+    Collaboration,
+    ContactMethod,
+    Creator,
+    Note,
+    PlatformAccount,
+)
 
 MAX_SUGGESTIONS = 500
 
@@ -26,6 +33,12 @@ REASONS = {
     HANDLE: _("Near-identical handles on different platforms"),
 }
 REASON_CHOICES = list(REASONS.items())
+# The same codes, said when the shared value is an agency's own email or phone: creators who
+# reach us through their agency are most often different people, so the seller is told.
+AGENCY_REASONS = {
+    EMAIL: _("Same agency email"),
+    PHONE: _("Same agency phone"),
+}
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,12 @@ def merge_suggestions(
             distinct=("platform",),
         ),
     }
+    agency_contacts = {
+        (EMAIL if kind == "email" else PHONE, value)
+        for pair in Agency.objects.filter(workspace=workspace).values_list("email", "phone")
+        for kind, value in zip(("email", "phone"), pair, strict=True)
+        if value
+    }
     for code in wanted:
         if len(suggestions) >= limit:
             break
@@ -95,7 +114,8 @@ def merge_suggestions(
             if ids in seen or len(ids) < 2:
                 continue
             seen.add(ids)
-            suggestions.append(MergeSuggestion(ids, str(REASONS[code]), value, code))
+            reasons_for = AGENCY_REASONS if (code, value) in agency_contacts else REASONS
+            suggestions.append(MergeSuggestion(ids, str(reasons_for[code]), value, code))
             if len(suggestions) >= limit:
                 break
     return suggestions

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from influencers.models import (
     ActivityEvent,
+    Agency,
     ContactMethod,
     Creator,
     CreatorStatus,
@@ -131,6 +132,9 @@ class Parsed:
     fields: dict = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
+    agency: str = ""  # the agency's name as written (whitespace folded)
+    agency_email: str = ""
+    agency_phone: str = ""  # E.164
     # set by report kinds: followers come from a fresher source and replace what is stored
     followers_authoritative: bool = False
 
@@ -193,6 +197,18 @@ def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
             p.phones.append((kind, text[:254], phone(text, default_region=region)))
         except NormaliseError as exc:
             _bad(ctx, result, p, name, text, exc.reason)
+    if text := v.get("agency"):
+        p.agency = " ".join(text.split())[:200]
+    if text := v.get("agency_email"):
+        try:
+            p.agency_email = next(iter(normalise_emails(text)), "")[:254]
+        except NormaliseError as exc:
+            _bad(ctx, result, p, "agency_email", text, exc.reason)
+    if text := v.get("agency_phone"):
+        try:
+            p.agency_phone = phone(text, default_region=region)
+        except NormaliseError as exc:
+            _bad(ctx, result, p, "agency_phone", text, exc.reason)
     if text := v.get("wechat"):
         p.others.append((ContactMethod.Kind.WECHAT, text[:254], text.lower()[:254]))
     if text := v.get("language"):
@@ -284,6 +300,55 @@ def _empty(name: str, value) -> bool:
     if name == "tiktok_shop_status":
         return value == "none"
     return False
+
+
+def agencies_ensure(*, workspace, parsed: list[Parsed]) -> dict[str, int]:
+    """{lower(name): agency id} for the agencies the rows name, creating the missing ones and
+    filling an agency's empty email / phone from the rows (a seller's sheet is where the
+    agency's contact first appears). A handful of queries per batch, whatever its size."""
+    wanted: dict[str, Parsed] = {}
+    for p in parsed:
+        if p.agency:
+            first = wanted.setdefault(p.agency.lower(), p)
+            first.agency_email = first.agency_email or p.agency_email
+            first.agency_phone = first.agency_phone or p.agency_phone
+    if not wanted:
+        return {}
+
+    def existing():
+        rows = (
+            Agency.objects.filter(workspace=workspace)
+            .annotate(key=Lower("name"))
+            .filter(key__in=list(wanted))
+            .values_list("key", "pk", "email", "phone")
+        )
+        return {key: (pk, email, phone) for key, pk, email, phone in rows}
+
+    found = existing()
+    missing = [
+        Agency(
+            workspace=workspace,
+            name=p.agency,
+            email=p.agency_email,
+            phone=p.agency_phone,
+        )
+        for key, p in wanted.items()
+        if key not in found
+    ]
+    if missing:
+        # A concurrent import may create the same agency: the unique name wins, we re-read.
+        Agency.objects.bulk_create(missing, ignore_conflicts=True)
+        found = existing()
+    for key, (pk, known_email, known_phone) in found.items():
+        p = wanted[key]
+        fill = {}
+        if p.agency_email and not known_email:
+            fill["email"] = p.agency_email
+        if p.agency_phone and not known_phone:
+            fill["phone"] = p.agency_phone
+        if fill:
+            Agency.objects.filter(pk=pk).update(**fill)
+    return {key: pk for key, (pk, _known_email, _known_phone) in found.items()}
 
 
 @dataclass(frozen=True)
@@ -431,6 +496,10 @@ class CreatorBatch:
     def resolve(self, parsed: list[Parsed]) -> list[object]:
         refs = [ref for ref, _how in self.match(parsed)]
         self._load([ref for ref in refs if isinstance(ref, int)])
+        agencies = agencies_ensure(workspace=self.ws, parsed=parsed)
+        for p in parsed:
+            if p.agency:
+                p.fields["agency_id"] = agencies[p.agency.lower()]
         return refs
 
     def _load(self, creator_ids: list[int]) -> None:
