@@ -45,6 +45,14 @@ class TagFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"niche-{n}")
 
 
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Agency
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Agency {n}")
+
+
 class CreatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Creator

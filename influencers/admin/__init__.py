@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     activity,
+    agencies,
     catalog,
     collaborations,
     creators,

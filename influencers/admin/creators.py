@@ -428,6 +428,7 @@ class CreatorAdmin(
         ("accounts__platform", ChoicesDropdownFilter),
         ("tags", ScopedRelatedDropdownFilter),
         ("owner", ScopedRelatedDropdownFilter),
+        ("agency", ScopedRelatedDropdownFilter),
         CountryFilter,
         LanguageFilter,
         RatingFilter,
@@ -442,7 +443,7 @@ class CreatorAdmin(
         "=contacts__value_normalised",
     )
     search_help_text = _("Name, handle (beginning) or exact email / phone")
-    autocomplete_fields = ("owner", "tags")
+    autocomplete_fields = ("owner", "tags", "agency")
     readonly_fields = (
         "last_contacted_at",
         "followers",
@@ -462,7 +463,7 @@ class CreatorAdmin(
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("display_name", "status", "owner", "tags", "rating")}),
+        (None, {"fields": ("display_name", "status", "owner", "agency", "tags", "rating")}),
         (_("Where and what language"), {"fields": ("country", "language", "languages")}),
         (
             _("Consent, Amazon and TikTok Shop"),

@@ -93,6 +93,7 @@ def sidebar_navigation(request) -> list[dict]:
                 _item(_("Platform accounts"), "alternate_email", m.PlatformAccount),
                 _item(_("Contact methods"), "contact_mail", m.ContactMethod),
                 _item(_("Tags"), "sell", m.Tag),
+                _item(_("Agencies"), "apartment", m.Agency),
             ],
         },
         {

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from influencers.models import (
     ActivityEvent,
+    Agency,
     Campaign,
     Collaboration,
     CollaborationStatus,
@@ -44,6 +45,9 @@ class CreatorFilter(df.FilterSet):
     language = df.CharFilter(field_name="language", max_length=16)
     tag = df.CharFilter(method="filter_tag", max_length=80, help_text=_("Tag name"))
     owner = df.NumberFilter(field_name="owner_id", min_value=1, max_value=MAX_BIG)
+    agency = df.NumberFilter(
+        field_name="agency_id", min_value=1, max_value=MAX_BIG, help_text=_("Agency id")
+    )
     followers_min = df.NumberFilter(
         field_name="followers", lookup_expr="gte", min_value=0, max_value=MAX_BIG
     )
@@ -173,6 +177,14 @@ class CampaignFilter(df.FilterSet):
 
     def filter_active_on(self, qs, name, value):
         return qs.exclude(starts_on__gt=value).exclude(ends_on__lt=value)
+
+
+class AgencyFilter(df.FilterSet):
+    name = df.CharFilter(lookup_expr="istartswith", max_length=200)
+
+    class Meta:
+        model = Agency
+        fields = []
 
 
 class TagFilter(df.FilterSet):

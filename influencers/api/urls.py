@@ -29,6 +29,7 @@ router.register("metric-snapshots", records.MetricSnapshotViewSet, basename="met
 router.register("products", records.ProductViewSet, basename="product")
 router.register("campaigns", records.CampaignViewSet, basename="campaign")
 router.register("tags", records.TagViewSet, basename="tag")
+router.register("agencies", records.AgencyViewSet, basename="agency")
 router.register("members", records.MemberViewSet, basename="member")
 router.register("activity", records.ActivityViewSet, basename="activity")
 router.register("switchover-plans", SwitchoverPlanViewSet, basename="switchoverplan")

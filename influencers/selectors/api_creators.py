@@ -14,6 +14,7 @@ CREATOR_COLUMNS = (
     "display_name",
     "status",
     "owner_id",
+    "agency_id",
     "country",
     "language",
     "languages",

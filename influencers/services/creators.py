@@ -27,6 +27,7 @@ CREATOR_EDITABLE_FIELDS = (
     "display_name",
     "status",
     "owner",
+    "agency",
     "country",
     "language",
     "languages",
@@ -84,6 +85,8 @@ def _apply_creator_fields(creator: Creator, data: dict) -> list[str]:
                 value = normalise_country(value)
             except NormaliseError as exc:
                 raise _field_error("country", exc) from exc
+        if name == "agency" and value is not None and value.workspace_id != creator.workspace_id:
+            raise ValidationError({"agency": [_("This agency belongs to another workspace.")]})
         if getattr(creator, name) != value:
             setattr(creator, name, value)
             changed.append(name)

@@ -7,12 +7,24 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from influencers.models import ContactMethod, Creator, CreatorStatus, Platform, TikTokShopStatus
+from influencers.models import (
+    Agency,
+    ContactMethod,
+    Creator,
+    CreatorStatus,
+    Platform,
+    TikTokShopStatus,
+)
 from influencers.normalisers import NormaliseError, normalise_email, normalise_handle
 from influencers.scoring import reason_texts
 from influencers.services.creators import AccountInput, ContactInput
 
-from .base import MAX_TEXT_LENGTH, StrictSerializer, WorkspaceMemberField
+from .base import (
+    MAX_TEXT_LENGTH,
+    StrictSerializer,
+    WorkspaceMemberField,
+    WorkspacePrimaryKeyField,
+)
 
 MAX_NESTED = 50
 
@@ -80,6 +92,7 @@ def creators_payload(rows, accounts, contacts, tags, *, masked: bool) -> list[di
                 "display_name": r["display_name"],
                 "status": r["status"],
                 "owner": r["owner_id"],
+                "agency": r["agency_id"],
                 "country": r["country"],
                 "language": r["language"],
                 "languages": r["languages"],
@@ -158,6 +171,7 @@ class CreatorSerializer(serializers.Serializer):
     display_name = serializers.CharField()
     status = serializers.ChoiceField(choices=CreatorStatus.choices)
     owner = serializers.IntegerField(allow_null=True)
+    agency = serializers.IntegerField(allow_null=True)
     country = serializers.CharField(allow_blank=True)
     language = serializers.CharField(allow_blank=True)
     languages = serializers.ListField(child=serializers.CharField())
@@ -267,6 +281,7 @@ class CreatorInputSerializer(StrictSerializer):
     display_name = serializers.CharField(max_length=200)
     status = serializers.ChoiceField(choices=CreatorStatus.choices, required=False)
     owner = WorkspaceMemberField(required=False, allow_null=True)
+    agency = WorkspacePrimaryKeyField(Agency, required=False, allow_null=True)
     country = serializers.CharField(max_length=60, required=False, allow_blank=True)
     language = serializers.CharField(max_length=16, required=False, allow_blank=True)
     languages = serializers.ListField(

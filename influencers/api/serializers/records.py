@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from influencers.models import (
     ActivityEvent,
+    Agency,
     Campaign,
     Collaboration,
     CollaborationStatus,
@@ -45,6 +46,24 @@ class TagSerializer(StrictModelSerializer):
     class Meta:
         model = Tag
         fields = ("id", "name", "created_at", "updated_at")
+        read_only_fields = TIMESTAMPS
+        validators = []  # the workspace-scoped unique name is checked by the service
+
+
+class AgencySerializer(StrictModelSerializer):
+    class Meta:
+        model = Agency
+        fields = (
+            "id",
+            "name",
+            "email",
+            "phone",
+            "website",
+            "country",
+            "notes",
+            "created_at",
+            "updated_at",
+        )
         read_only_fields = TIMESTAMPS
         validators = []  # the workspace-scoped unique name is checked by the service
 

@@ -10,7 +10,7 @@ from influencers.api import filters
 from influencers.api.errors import ItemsValidationError, PayloadTooLarge, flatten_errors
 from influencers.api.pagination import KeysetPagination, Ordering
 from influencers.api.serializers import records as s
-from influencers.models import Campaign, ContentPost, Product, Tag
+from influencers.models import Agency, Campaign, ContentPost, Product, Tag
 from influencers.models.base import other_creator_errors
 from influencers.selectors import api_records as sel
 from influencers.services.collaborations import collaboration_advance, collaboration_create
@@ -90,6 +90,13 @@ class TagViewSet(CrudViewSet):
     model = Tag
     output_serializer_class = s.TagSerializer
     filterset_class = filters.TagFilter
+
+
+@_crud_schema("agency", s.AgencySerializer)
+class AgencyViewSet(CrudViewSet):
+    model = Agency
+    output_serializer_class = s.AgencySerializer
+    filterset_class = filters.AgencyFilter
 
 
 @_crud_schema("product", s.ProductSerializer)

@@ -1,0 +1,89 @@
+"""Agencies (MCNs): many creators belong to one, in the admin, the API and filters
+(issue 11, item 2)."""
+
+import pytest
+from django.urls import reverse
+
+from influencers.models import Agency, Creator
+from tests.factories import AgencyFactory, CreatorFactory
+
+URL = "/api/v1/agencies/"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_owner_creates_an_agency_and_a_second_one_of_the_same_name_is_refused(api):
+    created = api.post(
+        URL,
+        {"name": "Bright MCN", "email": "team@bright.example", "country": "US"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["name"] == "Bright MCN"
+
+    again = api.post(URL, {"name": "bright mcn"}, format="json")
+    assert again.status_code == 400
+    assert again["Content-Type"].startswith("application/problem+json")
+    assert Agency.objects.count() == 1
+
+
+def test_creators_are_filed_under_an_agency_and_listed_by_it(api, workspace, other_workspace):
+    agency = AgencyFactory(workspace=workspace, name="Bright MCN")
+    mia, leo, ava = (
+        CreatorFactory(workspace=workspace, display_name=n) for n in ["Mia", "Leo", "Ava"]
+    )
+    for creator in (mia, leo):
+        response = api.patch(
+            f"/api/v1/creators/{creator.pk}/", {"agency": agency.pk}, format="json"
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["agency"] == agency.pk
+
+    listed = api.get("/api/v1/creators/", {"agency": agency.pk}).json()["results"]
+    assert sorted(c["display_name"] for c in listed) == ["Leo", "Mia"]
+    assert api.get(f"/api/v1/creators/{ava.pk}/").json()["agency"] is None
+
+    foreign = AgencyFactory(workspace=other_workspace, name="Elsewhere")
+    refused = api.patch(f"/api/v1/creators/{ava.pk}/", {"agency": foreign.pk}, format="json")
+    assert refused.status_code == 400
+    assert Creator.objects.get(pk=ava.pk).agency_id is None
+
+
+def test_a_viewer_reads_agencies_but_cannot_create_one(api_as, workspace):
+    AgencyFactory(workspace=workspace, name="Bright MCN")
+    viewer = api_as("viewer")
+    assert [a["name"] for a in viewer.get(URL).json()["results"]] == ["Bright MCN"]
+    assert viewer.post(URL, {"name": "Mine"}, format="json").status_code == 403
+
+
+def test_deleting_an_agency_keeps_its_creators(api, workspace):
+    agency = AgencyFactory(workspace=workspace)
+    creator = CreatorFactory(workspace=workspace, agency=agency)
+    assert api.delete(f"{URL}{agency.pk}/").status_code == 204
+    creator.refresh_from_db()
+    assert creator.agency_id is None
+
+
+def test_the_admin_shows_an_agencys_creators_and_filters_the_pool_by_agency(
+    client, member, workspace
+):
+    agency = AgencyFactory(workspace=workspace, name="Bright MCN")
+    CreatorFactory(workspace=workspace, display_name="Mia Makes", agency=agency)
+    CreatorFactory(workspace=workspace, display_name="Leo Cooks", agency=agency)
+    CreatorFactory(workspace=workspace, display_name="Ava Alone")
+    client.force_login(member)
+
+    page = client.get(reverse("admin:influencers_agency_change", args=[agency.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    listed = html[
+        html.index('id="agency-creators"') : html.index("</ul>", html.index('id="agency-creators"'))
+    ]
+    assert "Mia Makes" in listed and "Leo Cooks" in listed and "Ava Alone" not in listed
+    assert "All 2 creators of this agency" in html
+
+    changelist = client.get(
+        reverse("admin:influencers_creator_changelist"), {"agency__id__exact": agency.pk}
+    )
+    body = changelist.content.decode()
+    assert "Mia Makes" in body and "Leo Cooks" in body and "Ava Alone" not in body
