@@ -87,3 +87,55 @@ def test_the_admin_shows_an_agencys_creators_and_filters_the_pool_by_agency(
     )
     body = changelist.content.decode()
     assert "Mia Makes" in body and "Leo Cooks" in body and "Ava Alone" not in body
+
+
+# --- switch-over through the agency ---------------------------------------------------------
+
+
+@pytest.fixture
+def smtp(settings):
+    from tests.switchover_world import Sink, smtp_server
+
+    with smtp_server(settings, Sink()) as sink:
+        yield sink
+
+
+def test_a_creator_without_an_email_is_invited_through_their_agency_and_the_preview_says_so(
+    workspace, smtp, django_capture_on_commit_callbacks, client, member
+):
+    from influencers.models import Invitation
+    from influencers.services.switchover import switchover_launch
+    from influencers.switchover import selection
+    from tests.factories import PlatformAccountFactory
+    from tests.switchover_world import eligible, make_plan
+
+    plan = make_plan(workspace)
+    agency = AgencyFactory(workspace=workspace, name="Bright MCN", email="team@bright.example")
+    (own,) = eligible(workspace, 1)
+    Creator.objects.filter(pk=own.pk).update(agency=agency)  # has an email: keeps it
+    managed = CreatorFactory(workspace=workspace, agency=agency, readiness__score=60)
+    PlatformAccountFactory(creator=managed, handle="@managed.one", handle_normalised="managed.one")
+    alone = CreatorFactory(workspace=workspace, readiness__score=55)  # no email, no agency
+    PlatformAccountFactory(creator=alone, handle="@alone.one", handle_normalised="alone.one")
+
+    rows = {r.creator_id: r for r in selection.preview(plan)}
+    assert (rows[own.pk].email, rows[own.pk].via_agency) == ("maker0@example.com", "")
+    assert (rows[managed.pk].email, rows[managed.pk].via_agency) == (
+        "team@bright.example",
+        "Bright MCN",
+    )
+    assert rows[managed.pk].sendable
+    assert "no_email" in rows[alone.pk].problems
+
+    client.force_login(member)
+    page = client.get(
+        reverse("admin:influencers_switchoverplan_preview_page", args=[plan.pk])
+    ).content.decode()
+    assert "through the agency Bright MCN" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        switchover_launch(plan=plan)
+    recipients = sorted(r for rcpts, _content in smtp.messages for r in rcpts)
+    assert recipients == ["maker0@example.com", "team@bright.example"]
+    assert Invitation.objects.get(creator=managed).email == "team@bright.example"
+    assert not Invitation.objects.filter(creator=alone).exists()

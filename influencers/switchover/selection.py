@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,6 +47,8 @@ class Prepared:
     email: str
     language: str
     handle: str
+    # The creator has no consented email of their own: the invitation goes to this agency.
+    via_agency: str = ""
     tracking_id: str = ""
     attribution_tag: str = ""
     marketplace: str = ""
@@ -112,8 +115,15 @@ def criteria_queryset(plan: SwitchoverPlan):
                 )
             )
         )
+    # A creator with no consented email of their own is reached through their agency's email
+    # (agencies answer for the creators they manage); the preview says so.
+    own_email = Subquery(_emails().values("value")[:1])
     return qs.annotate(
-        invite_email=Subquery(_emails().values("value")[:1]),
+        own_email=own_email,
+        invite_email=Coalesce(
+            own_email, NullIf("agency__email", Value("")), output_field=CharField()
+        ),
+        agency_name=F("agency__name"),
         tiktok_handle=Subquery(
             PlatformAccount.objects.filter(creator=OuterRef("pk"), platform=Platform.TIKTOK)
             .order_by("-followers", "pk")
@@ -136,6 +146,7 @@ def launch_queryset(plan: SwitchoverPlan):
                     is_valid=True,
                 )
             )
+            | Q(agency__email__gt="")
         )
     )
 
@@ -149,6 +160,8 @@ COLUMNS = (
     "consent_to_contact",
     "associates_tracking_id",
     "invite_email",
+    "own_email",
+    "agency_name",
     "tiktok_handle",
 )
 
@@ -182,6 +195,9 @@ class Preparer:
             email=row["invite_email"] or "",
             language=(row["language"] or self.plan.default_language or "en").lower(),
             handle=row["tiktok_handle"] or "",
+            via_agency=(row["agency_name"] or "")
+            if row["invite_email"] and not row["own_email"]
+            else "",
         )
         if not row["consent_to_contact"]:
             p.problems.append(Problem.NO_CONSENT)
