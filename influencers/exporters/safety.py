@@ -15,3 +15,11 @@ def neutralise(value) -> str:
     if text.startswith(_TRIGGERS) and not _PLAIN_NUMBER_RE.fullmatch(text):
         return "'" + text
     return text
+
+
+def unneutralise(text: str) -> str:
+    """What neutralise() protected, back: a cell that a spreadsheet-safe export (ours, or a
+    spreadsheet's own "text" prefix) wrote as "'=..." holds "=..."; other text is unchanged."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(_TRIGGERS):
+        return text[1:]
+    return text

@@ -8,10 +8,12 @@ ALIASES below (write it as it appears in the file; it is keyed the same way).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 # field -> (label shown in the mapping select, aliases as they appear in real files)
@@ -53,6 +55,11 @@ ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "Agency email", "MCN email", "Agency e-mail", "机构邮箱", "经纪公司邮箱")),
     "agency_phone": (_("Agency phone"), (
         "Agency phone", "MCN phone", "Agency phone number", "机构电话", "经纪公司电话")),
+    "owner": (_("Owner"), (
+        "Owner", "Account manager", "Account owner", "负责人", "跟进人", "对接人")),
+    "tiktok_shop_status": (_("TikTok Shop status"), (
+        "TikTok Shop status", "TikTok Shop affiliate status", "Affiliate status",
+        "TikTok Shop联盟状态", "联盟状态")),
     "country": (_("Country"), (
         "Country", "Country/Region", "Region", "Location", "Market",
         "国家", "国家/地区", "地区", "国家地区")),
@@ -117,6 +124,11 @@ def header_key(text: object) -> str:
     return key or _NOT_WORD_RE.sub("", value)
 
 
+# The languages whose field labels are also recognised as headers: the product's own export
+# writes each column under its field's label in the exporting user's language.
+LABEL_LANGUAGES = ("en", "zh-hans")
+
+
 def _build_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for field, (_label, aliases) in ALIASES.items():
@@ -129,12 +141,25 @@ ALIAS_INDEX = _build_index()
 FIELDS = tuple(ALIASES)
 
 
+@functools.cache
+def _label_index() -> dict[str, str]:
+    """Each field's label in every product language (built on first use: translations are
+    only ready once Django is set up)."""
+    index: dict[str, str] = {}
+    for language in LABEL_LANGUAGES:
+        with translation.override(language):
+            for field, (label, _aliases) in ALIASES.items():
+                index.setdefault(header_key(str(label)), field)
+    return index
+
+
 def field_label(field: str):
     return ALIASES[field][0] if field in ALIASES else field
 
 
 def field_for_header(header: object) -> str | None:
-    return ALIAS_INDEX.get(header_key(header))
+    key = header_key(header)
+    return ALIAS_INDEX.get(key) or _label_index().get(key)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,18 @@ KINDS = {
 _METRICS = {"clicks", "detail_page_views", "add_to_carts", "orders", "units", "sales", "commission"}
 
 
+_CREATOR_ONLY = frozenset(
+    {"email", "phone", "whatsapp", "wechat", "status", "category", "agency", "owner"}
+)
+
+
 def detect_kind(fields: set[str]) -> str:
-    """Which kind a file is, from the fields its columns map to."""
+    """Which kind a file is, from the fields its columns map to. Contacts, statuses, tags,
+    agencies and owners are only ever in a creator sheet (reports carry none), so a sheet
+    with figures as well — the product's own export has orders and GMV — stays a creator
+    sheet."""
+    if fields & _CREATOR_ONLY:
+        return ImportKind.CREATORS
     has_metrics = bool(fields & _METRICS)
     if "tiktok" in fields and has_metrics and not fields & {"email", "instagram"}:
         return ImportKind.TIKTOK_SHOP

@@ -21,10 +21,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from influencers.exporters.safety import unneutralise
 from influencers.models import (
     ActivityEvent,
     Agency,
@@ -34,6 +38,7 @@ from influencers.models import (
     ImportPolicy,
     PlatformAccount,
     Tag,
+    TikTokShopStatus,
 )
 from influencers.normalisers import (
     NormaliseError,
@@ -44,6 +49,7 @@ from influencers.normalisers import (
 from influencers.normalisers.handles import _CANONICAL_URLS
 from influencers.services.creators import creators_reach_refresh
 
+from ..columns import LABEL_LANGUAGES
 from .base import (
     BatchResult,
     ImportContext,
@@ -93,6 +99,31 @@ STATUS_INDEX = {
     for status, aliases in STATUS_ALIASES.items()
     for alias in (status, *aliases)
 }
+# Several values in one cell: the product's export joins them with "; ".
+_SEVERAL_RE = re.compile(r"\s*[;\n]\s*")
+
+
+def _with_labels(index: dict[str, str], choices) -> dict[str, str]:
+    """index plus each choice's label in every product language (the export writes labels)."""
+    index = dict(index)
+    for language in LABEL_LANGUAGES:
+        with translation.override(language):
+            for value, label in choices:
+                index.setdefault(_status_key(str(label)), value)
+    return index
+
+
+@functools.cache
+def status_index() -> dict[str, str]:
+    return _with_labels(STATUS_INDEX, CreatorStatus.choices)
+
+
+@functools.cache
+def tiktok_shop_status_index() -> dict[str, str]:
+    codes = {_status_key(value): value for value, _label in TikTokShopStatus.choices}
+    return _with_labels(codes, TikTokShopStatus.choices)
+
+
 _FAST_HANDLE_RE = re.compile(r"@?[A-Za-z0-9_-]{1,100}")
 _HAS_ALNUM_RE = re.compile(r"[A-Za-z0-9]")
 _TAG_SPLIT_RE = re.compile(r"\s*[,;/|、，；]\s*")
@@ -132,6 +163,7 @@ class Parsed:
     fields: dict = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
+    owner: str = ""  # a member's username or email, as written
     agency: str = ""  # the agency's name as written (whitespace folded)
     agency_email: str = ""
     agency_phone: str = ""  # E.164
@@ -145,18 +177,21 @@ def _bad(ctx: ImportContext, result: BatchResult, parsed: Parsed, name: str, tex
     parsed.remarks.append(f"{ctx.header(name)}: {text}")
 
 
+def _several(text: str) -> list[str]:
+    """The values of a cell that holds several (the product's export writes "a; b")."""
+    return [part.strip() for part in _SEVERAL_RE.split(text) if part.strip()]
+
+
 def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
-    v = row.values
+    v = {name: unneutralise(text) for name, text in row.values.items()}
     p = Parsed(row=row)
     p.name = v.get("display_name", "")[:200]
     for platform in HANDLE_FIELDS:
-        text = v.get(platform)
-        if not text:
-            continue
-        try:
-            p.accounts.append((platform, text[:200], handle_normalised(text, platform)))
-        except NormaliseError as exc:
-            _bad(ctx, result, p, platform, text, exc.reason)
+        for text in _several(v.get(platform) or ""):
+            try:
+                p.accounts.append((platform, text[:200], handle_normalised(text, platform)))
+            except NormaliseError as exc:
+                _bad(ctx, result, p, platform, text, exc.reason)
     if text := v.get("followers"):
         try:
             p.followers = count(text)
@@ -184,19 +219,17 @@ def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
             _bad(ctx, result, p, "country", text, exc.reason)
     region = p.fields.get("country")
     for name in ("phone", "whatsapp"):
-        text = v.get(name)
-        if not text:
-            continue
-        lowered = text.lower()
-        kind = (
-            ContactMethod.Kind.WHATSAPP
-            if name == "whatsapp" or "wa.me" in lowered or "whatsapp" in lowered
-            else ContactMethod.Kind.PHONE
-        )
-        try:
-            p.phones.append((kind, text[:254], phone(text, default_region=region)))
-        except NormaliseError as exc:
-            _bad(ctx, result, p, name, text, exc.reason)
+        for text in _several(v.get(name) or ""):
+            lowered = text.lower()
+            kind = (
+                ContactMethod.Kind.WHATSAPP
+                if name == "whatsapp" or "wa.me" in lowered or "whatsapp" in lowered
+                else ContactMethod.Kind.PHONE
+            )
+            try:
+                p.phones.append((kind, text[:254], phone(text, default_region=region)))
+            except NormaliseError as exc:
+                _bad(ctx, result, p, name, text, exc.reason)
     if text := v.get("agency"):
         p.agency = " ".join(text.split())[:200]
     if text := v.get("agency_email"):
@@ -209,12 +242,20 @@ def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
             p.agency_phone = phone(text, default_region=region)
         except NormaliseError as exc:
             _bad(ctx, result, p, "agency_phone", text, exc.reason)
-    if text := v.get("wechat"):
+    for text in _several(v.get("wechat") or ""):
         p.others.append((ContactMethod.Kind.WECHAT, text[:254], text.lower()[:254]))
+    if text := v.get("owner"):
+        p.owner = text.strip()[:150]
+    if text := v.get("tiktok_shop_status"):
+        shop_status = tiktok_shop_status_index().get(_status_key(text))
+        if shop_status is None:
+            _bad(ctx, result, p, "tiktok_shop_status", text, _("Not a known TikTok Shop status"))
+        else:
+            p.fields["tiktok_shop_status"] = shop_status
     if text := v.get("language"):
         p.fields["language"] = text.lower()[:16]
     if text := v.get("status"):
-        status = STATUS_INDEX.get(_status_key(text))
+        status = status_index().get(_status_key(text))
         if status is None:
             _bad(ctx, result, p, "status", text, _("Not a known status"))
         else:
@@ -300,6 +341,27 @@ def _empty(name: str, value) -> bool:
     if name == "tiktok_shop_status":
         return value == "none"
     return False
+
+
+def owners_by_name(*, workspace, names: set[str]) -> dict[str, int]:
+    """{lowered username or email: user id} of the workspace's members the rows name (the
+    export writes the owner's username). One query."""
+    if not names:
+        return {}
+    lowered = {name.lower() for name in names}
+    found: dict[str, int] = {}
+    members = (
+        get_user_model()
+        .objects.filter(memberships__workspace=workspace)
+        .annotate(username_key=Lower("username"), email_key=Lower("email"))
+        .filter(Q(username_key__in=lowered) | Q(email_key__in=lowered))
+        .values_list("pk", "username_key", "email_key")
+    )
+    for pk, username, email in members:
+        for key in (username, email):
+            if key in lowered:
+                found.setdefault(key, pk)
+    return found
 
 
 def agencies_ensure(*, workspace, parsed: list[Parsed]) -> dict[str, int]:
@@ -497,9 +559,23 @@ class CreatorBatch:
         refs = [ref for ref, _how in self.match(parsed)]
         self._load([ref for ref in refs if isinstance(ref, int)])
         agencies = agencies_ensure(workspace=self.ws, parsed=parsed)
+        owners = owners_by_name(workspace=self.ws, names={p.owner for p in parsed if p.owner})
         for p in parsed:
             if p.agency:
                 p.fields["agency_id"] = agencies[p.agency.lower()]
+            if p.owner:
+                owner_id = owners.get(p.owner.lower())
+                if owner_id is None:
+                    _bad(
+                        self.ctx,
+                        self.result,
+                        p,
+                        "owner",
+                        p.owner,
+                        _("No member of this workspace has this username or email."),
+                    )
+                else:
+                    p.fields["owner_id"] = owner_id
         return refs
 
     def _load(self, creator_ids: list[int]) -> None:
