@@ -155,10 +155,9 @@ HIDDEN_ANSWER_LINK = _("[answer link hidden]")
 # The signed token (plan:creator:timestamp:signature) as written in a message, raw or
 # percent-encoded, with the URL it sits in: a template filter must not let it through either.
 _ANSWER_TOKEN = re.compile(
-    r"(?:https?://[^\s\"'<>]*?)?(?:/answer/)?\d+(?::|%3[Aa])[0-9A-Za-z]+(?::|%3[Aa])"
-    r"[0-9A-Za-z_\-]{8,}(?::|%3[Aa])[0-9A-Za-z_\-]{20,}/?"
+    r"\d+(?::|%3[Aa])[0-9A-Za-z]+(?::|%3[Aa])[0-9A-Za-z]{4,}(?::|%3[Aa])[0-9A-Za-z_\-]{20,}/?"
 )
-_ANSWER_URL = re.compile(r"https?://[^\s\"'<>]*/answer/[^\s\"'<>]+")
+_ANSWER_URL = re.compile(r"(?:https?(?::|%3[Aa])//[^\s\"'<>]*?)?/answer/[^\s\"'<>]+")
 
 
 def redact_answer_links(text: str) -> str:

@@ -283,6 +283,9 @@ class ContactMethodInline(PersonalDataAdminMixin, WorkspaceScopedInlineMixin, Ta
     fields = ("kind", "value", "value_normalised", "label", "is_primary", "consent")
     readonly_fields = ("value_normalised",)
     masked_fields = {"value": "masked_value", "value_normalised": "masked_value"}
+    # The row's title would be its __str__ ("email: <address>"), past the masked fields; the
+    # row already says what it is.
+    show_title = False
     extra = 0
 
     @display(description=_("value"))
