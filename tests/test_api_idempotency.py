@@ -195,7 +195,9 @@ def test_every_post_the_schema_documents_with_idempotency_key_honours_it(api, wo
     duplicate = f.CreatorFactory(workspace=workspace, display_name="Twin")
     collaboration = f.CollaborationFactory(creator=creators[0])
     plan = make_plan(workspace)
-    launched = SwitchoverPlan.objects.create(workspace=workspace, name="Earlier", commission_rate=10)
+    launched = SwitchoverPlan.objects.create(
+        workspace=workspace, name="Earlier", commission_rate=10
+    )
     failed = Invitation.objects.create(
         workspace=workspace,
         plan=launched,
