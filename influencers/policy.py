@@ -111,7 +111,9 @@ def contact_for(role: str | None, kind: str, value: str) -> str:
     return mask_contact(kind, value) if must_mask(role) else value
 
 
-_EMAIL_IN_TEXT = re.compile(r"[^\s@<>\"'(),;:\[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# A local part may hold any of !#$%&'*+-/=?^_`{|}~ (o'brien@...); quotes, brackets and spaces
+# around an address are not part of it.
+_EMAIL_IN_TEXT = re.compile(r"[^\s@<>\"(),;:\[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # A run of 7+ digits, allowing the separators people type (+1 (415) 555-0199, 0044 20 7946...).
 _PHONE_IN_TEXT = re.compile(r"\+?\d[\d ().\-/]{5,}\d")
 

@@ -34,7 +34,8 @@ def test_only_viewers_and_unknown_roles_are_masked():
 @given(st.emails())
 def test_a_masked_email_keeps_its_domain_and_never_the_address(email):
     local = email.rpartition("@")[0]
-    assume(local != local[:1] + "***")  # the one address that looks masked already
+    # Addresses that look masked already ("a***@", "**@"): the mask cannot hide what it adds.
+    assume(local != local[:1] + "***" and set(local) != {"*"})
     masked = policy.mask_email(email)
     assert masked.endswith("@" + email.rpartition("@")[2])
     assert email not in masked
