@@ -460,7 +460,7 @@ def child_export(count: int) -> dict:
     start = time.perf_counter()
     written = 0
     lines = 0
-    for piece in creators_csv_stream(queryset):
+    for piece in creators_csv_stream(queryset, role="owner"):
         written += len(piece)
         lines += piece.count("\n")
     elapsed = time.perf_counter() - start

@@ -42,7 +42,7 @@ def test_csv_export_streams_every_creator_with_bom_and_safe_cells(workspace):
     PlatformAccountFactory(creator=evil, handle="@evil", handle_normalised="evil")
     ContactMethodFactory(creator=evil, value="evil@example.com", is_primary=True)
     CreatorFactory.create_batch(5_500, workspace=workspace, display_name="王芳")
-    pieces = creators_csv_stream(Creator.objects.filter(workspace=workspace))
+    pieces = creators_csv_stream(Creator.objects.filter(workspace=workspace), role="owner")
     first = next(pieces)
     assert first.startswith("\ufeff")
     text = first + "".join(pieces)
@@ -62,7 +62,7 @@ def test_csv_export_is_a_generator_with_flat_memory(workspace):
     queryset = Creator.objects.filter(workspace=workspace)
     tracemalloc.start()
     pieces = 0
-    for _piece in creators_csv_stream(queryset):
+    for _piece in creators_csv_stream(queryset, role="owner"):
         pieces += 1
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -73,7 +73,7 @@ def test_csv_export_is_a_generator_with_flat_memory(workspace):
 @pytest.mark.django_db
 def test_xlsx_export_neutralises_and_keeps_numbers(workspace):
     CreatorFactory(workspace=workspace, display_name="+SUM(A1)", followers=1234)
-    handle = creators_xlsx_file(Creator.objects.filter(workspace=workspace))
+    handle = creators_xlsx_file(Creator.objects.filter(workspace=workspace), role="owner")
     workbook = openpyxl.load_workbook(handle, read_only=True)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert rows[1][1] == "'+SUM(A1)"
@@ -135,7 +135,7 @@ def test_each_column_holds_the_first_handle_the_primary_contact_and_the_creators
         plain.append((creator.pk, n))
     queryset = Creator.objects.filter(workspace=workspace)
 
-    rows = _csv_rows("".join(creators_csv_stream(queryset)))
+    rows = _csv_rows("".join(creators_csv_stream(queryset, role="owner")))
     assert rows[0][:3] == ["ID", "Creator name", "TikTok"]
     by_id = {row[0]: row for row in rows[1:]}
     assert len(by_id) == 32
@@ -174,7 +174,7 @@ def test_each_column_holds_the_first_handle_the_primary_contact_and_the_creators
             "",
         )
 
-    workbook = openpyxl.load_workbook(creators_xlsx_file(queryset), read_only=True)
+    workbook = openpyxl.load_workbook(creators_xlsx_file(queryset, role="owner"), read_only=True)
     xlsx = {row[0]: row for row in workbook.worksheets[0].iter_rows(values_only=True)}
     assert list(xlsx[tricky.pk]) == [
         tricky.pk,

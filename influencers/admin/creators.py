@@ -28,6 +28,7 @@ from unfold.decorators import display
 from unfold.forms import PaginationInlineFormSet
 from unfold.views import ChangeList
 
+from influencers import policy
 from influencers.models import (
     ActivityEvent,
     Collaboration,
@@ -60,11 +61,14 @@ from influencers.services.notes import note_add
 
 from .merge import CreatorMergeAdminMixin
 from .mixins import (
+    EDIT_ROLES,
+    PersonalDataAdminMixin,
     ReadOnlyTabularInline,
     ScopedRelatedDropdownFilter,
     WorkspaceScopedAdminMixin,
     WorkspaceScopedInlineMixin,
     https_formfield,
+    workspace_role,
 )
 
 PHONE_KINDS = {ContactMethod.Kind.PHONE, ContactMethod.Kind.WHATSAPP}
@@ -272,13 +276,21 @@ class PlatformAccountInline(WorkspaceScopedInlineMixin, TabularInline):
     extra = 0
 
 
-class ContactMethodInline(WorkspaceScopedInlineMixin, TabularInline):
+class ContactMethodInline(PersonalDataAdminMixin, WorkspaceScopedInlineMixin, TabularInline):
     model = ContactMethod
     form = ContactMethodForm
     formset = ContactMethodInlineFormSet
     fields = ("kind", "value", "value_normalised", "label", "is_primary", "consent")
     readonly_fields = ("value_normalised",)
+    masked_fields = {"value": "masked_value", "value_normalised": "masked_value"}
+    # The row's title would be its __str__ ("email: <address>"), past the masked fields; the
+    # row already says what it is.
+    show_title = False
     extra = 0
+
+    @display(description=_("value"))
+    def masked_value(self, obj):
+        return policy.mask_contact(obj.kind, obj.value_normalised or obj.value)
 
 
 class CollaborationInline(WorkspaceScopedInlineMixin, TabularInline):
@@ -537,10 +549,14 @@ class CreatorAdmin(
         accounts = PlatformAccount.objects.filter(
             creator=OuterRef("pk"), handle_normalised__startswith=handle
         )
-        contacts = ContactMethod.objects.filter(
-            creator=OuterRef("pk"), value_normalised=term.lower()
-        )
-        condition = Q(display_name__icontains=term) | Q(Exists(accounts)) | Q(Exists(contacts))
+        condition = Q(display_name__icontains=term) | Q(Exists(accounts))
+        # Exact email / phone only for roles that may see them: for a viewer the search would
+        # confirm that an address is in the pool, so it is left out (the same answer as a miss).
+        if policy.may_search_contacts(workspace_role(request)):
+            contacts = ContactMethod.objects.filter(
+                creator=OuterRef("pk"), value_normalised=term.lower()
+            )
+            condition |= Q(Exists(contacts))
         return queryset.filter(condition), False
 
     def get_inline_instances(self, request, obj=None):
@@ -730,7 +746,11 @@ class PlatformAccountAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
 
 @admin.register(ContactMethod)
 class ContactMethodAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+    """The list of every email and phone (with their history): for the roles that see contact
+    details. A viewer sees a creator's contacts, masked, on the creator's page."""
+
     form = ContactMethodForm
+    view_roles = EDIT_ROLES
     list_display = ("value", "kind", "creator", "is_primary", "is_valid", "consent", "created_at")
     list_select_related = ("creator",)
     list_filter = ("kind", "is_primary", "is_valid", "consent")

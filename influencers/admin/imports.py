@@ -5,7 +5,7 @@ export action (CSV / XLSX) on the creator list. Views stay thin: they call the i
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
+from influencers import policy
 from influencers.exporters import creators_csv_stream, creators_xlsx_file
 from influencers.importers.columns import ALIASES
 from influencers.importers.errors import FileRefused
@@ -28,9 +29,9 @@ from influencers.services.imports import (
     import_job_update_settings,
 )
 
-from .mixins import DELETE_ROLES, EDIT_ROLES, WorkspaceScopedAdminMixin, current_workspace
+from .mixins import EDIT_ROLES, WorkspaceScopedAdminMixin, current_workspace, workspace_role
 
-IMPORT_ROLES = DELETE_ROLES  # owners and managers import
+IMPORT_ROLES = policy.roles_for(policy.Action.IMPORT)  # owners and managers import
 
 
 class UploadForm(forms.Form):
@@ -97,8 +98,6 @@ class ImportJobAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
@@ -125,6 +124,10 @@ class ImportJobAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
         return TemplateResponse(request, "admin/imports/upload.html", context)
 
     def preview_view(self, request, pk):
+        # The preview shows the file's first rows as uploaded (contacts in clear) and its form
+        # changes and queues the job: it is part of importing, not of looking.
+        if not self._role_allows_import(request):
+            raise PermissionDenied
         job = self._job(request, pk)
         if request.method == "POST" and job.state in (ImportState.PENDING, ImportState.PREVIEWED):
             mapping = {}
@@ -168,7 +171,8 @@ class ImportJobAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     def errors_view(self, request, pk):
         job = self._job(request, pk)
         response = StreamingHttpResponse(
-            import_job_errors_csv(job=job), content_type="text/csv; charset=utf-8"
+            import_job_errors_csv(job=job, role=workspace_role(request)),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
         return response
@@ -186,7 +190,8 @@ class ImportJobAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
 @action(description=_("Export selected creators (CSV)"))
 def export_creators_csv(modeladmin, request, queryset):
     response = StreamingHttpResponse(
-        creators_csv_stream(queryset), content_type="text/csv; charset=utf-8"
+        creators_csv_stream(queryset, role=workspace_role(request)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="creators.csv"'
     return response
@@ -195,7 +200,7 @@ def export_creators_csv(modeladmin, request, queryset):
 @action(description=_("Export selected creators (Excel)"))
 def export_creators_xlsx(modeladmin, request, queryset):
     return FileResponse(
-        creators_xlsx_file(queryset),
+        creators_xlsx_file(queryset, role=workspace_role(request)),
         as_attachment=True,
         filename="creators.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

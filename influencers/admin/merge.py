@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
+from influencers import policy
 from influencers.models import Creator, CreatorMerge
 from influencers.selectors.merge_suggestions import (
     MAX_SUGGESTIONS,
@@ -38,9 +39,9 @@ from influencers.selectors.merge_suggestions import (
 )
 from influencers.services.merges import creators_merge
 
-from .mixins import ALL_ROLES, DELETE_ROLES, WorkspaceScopedAdminMixin, current_workspace
+from .mixins import ALL_ROLES, WorkspaceScopedAdminMixin, current_workspace
 
-MERGE_ROLES = DELETE_ROLES  # managers and owners
+MERGE_ROLES = policy.roles_for(policy.Action.MERGE)  # managers and owners
 MAX_MERGE = 20  # creators in one merge
 SUGGESTIONS_PER_PAGE = 25
 MOVED_LABELS = {

@@ -15,14 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 
+from influencers import policy
 from influencers.models import ActivityEvent, Membership, MetricSnapshot, Workspace
 from influencers.selectors.workspaces import current_workspace_for_request, membership_for
 
 Role = Membership.Role
-ALL_ROLES = frozenset(Role.values)
-EDIT_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.MEMBER})
-DELETE_ROLES = frozenset({Role.OWNER, Role.MANAGER})
-OWNER_ROLES = frozenset({Role.OWNER})
+# Who may do what is decided by influencers.policy (asked by the API and services too).
+ALL_ROLES = policy.roles_for(policy.Action.VIEW)
+EDIT_ROLES = policy.roles_for(policy.Action.CHANGE)
+DELETE_ROLES = policy.roles_for(policy.Action.DELETE)
+OWNER_ROLES = policy.roles_for(policy.Action.MANAGE)
 
 # Rows that only ever disappear with their parent (a creator): deleting the parent must not be
 # refused because nobody may delete these rows on their own.
@@ -370,3 +372,50 @@ class ScopedSimpleListFilter(admin.SimpleListFilter):
 
     def workspace(self, request):
         return current_workspace(request)
+
+
+class PersonalDataAdminMixin:
+    """Shows fields holding personal data as influencers.policy lets the user's role see them.
+
+    `masked_fields` maps a field name to the display method that stands in for it, in the list
+    and on the change page, when the policy masks for the role (a viewer may only look, so the
+    stand-in is read-only like every field they see). List it before the ModelAdmin bases."""
+
+    masked_fields: dict[str, str] = {}
+
+    def masks_personal_data(self, request) -> bool:
+        return policy.must_mask(workspace_role(request))
+
+    def _swap_masked(self, request, names):
+        if not self.masks_personal_data(request):
+            return names
+        out = []
+        for name in names:
+            if isinstance(name, list | tuple):
+                out.append(type(name)(self._swap_masked(request, name)))
+            else:
+                stand_in = self.masked_fields.get(name, name)
+                if stand_in not in out:
+                    out.append(stand_in)
+        return out
+
+    def get_list_display(self, request):
+        return self._swap_masked(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._swap_masked(request, super().get_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.masks_personal_data(request):
+            return fieldsets
+        return [
+            (name, {**options, "fields": self._swap_masked(request, options.get("fields", ()))})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.masks_personal_data(request):
+            readonly += [m for m in self.masked_fields.values() if m not in readonly]
+        return readonly

@@ -15,8 +15,10 @@ from unfold.admin import ModelAdmin, StackedInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import action, display
 
+from influencers import policy
 from influencers.models import (
     AmazonLinkSettings,
+    ContactMethod,
     CreatorStatus,
     Invitation,
     Platform,
@@ -34,8 +36,8 @@ from influencers.switchover.messages import template_errors
 
 from .mixins import (
     ALL_ROLES,
-    DELETE_ROLES,
     OWNER_ROLES,
+    PersonalDataAdminMixin,
     ScopedRelatedDropdownFilter,
     WorkspaceScopedAdminMixin,
     WorkspaceScopedInlineMixin,
@@ -43,7 +45,7 @@ from .mixins import (
     workspace_role,
 )
 
-LAUNCH_ROLES = DELETE_ROLES  # managers and owners
+LAUNCH_ROLES = policy.roles_for(policy.Action.LAUNCH)  # managers and owners
 
 
 def can_launch(request) -> bool:
@@ -254,9 +256,14 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
         paginator = Paginator(shortlist_rows(plan), PREVIEW_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         preparer = selection.Preparer(plan)
+        role = workspace_role(request)
         rows = []
         for offset, row in enumerate(page.object_list):
             prepared = preparer.prepare(row)
+            # What this role may see of it (see influencers.policy).
+            prepared.email = policy.contact_for(role, ContactMethod.Kind.EMAIL, prepared.email)
+            prepared.subject = policy.message_for(role, prepared.subject)
+            prepared.body = policy.message_for(role, prepared.body)
             rows.append(
                 {
                     "rank": page.start_index() + offset,
@@ -272,7 +279,8 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     def preview_csv_view(self, request, pk):
         plan = self._plan(request, pk)
         response = StreamingHttpResponse(
-            preview_csv_stream(plan), content_type="text/csv; charset=utf-8"
+            preview_csv_stream(plan, role=workspace_role(request)),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-shortlist.csv"'
         return response
@@ -358,8 +366,10 @@ class InvitationForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
+class InvitationAdmin(PersonalDataAdminMixin, WorkspaceScopedAdminMixin, ModelAdmin):
     form = InvitationForm
+    # Whoever holds the answer link can answer for the creator: viewers never see it.
+    masked_fields = {"email": "masked_email", "subject": "masked_subject", "body": "masked_body"}
     list_display = (
         "__str__",
         "creator",
@@ -403,6 +413,25 @@ class InvitationAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
 
     def has_add_permission(self, request, obj=None):
         return False  # drafted by a launch only
+
+    @display(description=_("email"))
+    def masked_email(self, obj):
+        return policy.mask_contact(ContactMethod.Kind.EMAIL, obj.email)
+
+    @display(description=_("subject"))
+    def masked_subject(self, obj):
+        return policy.redact_answer_links(obj.subject)
+
+    @display(description=_("message"))
+    def masked_body(self, obj):
+        return policy.redact_answer_links(obj.body)
+
+    def get_search_results(self, request, queryset, search_term):
+        # An exact-email search would tell a viewer the address is in the pool: for roles
+        # that may not see addresses it matches nothing, the same answer as a miss.
+        if search_term.strip() and not policy.may_search_contacts(workspace_role(request)):
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
     def has_launch_permission(self, request, obj=None) -> bool:
         return can_launch(request)

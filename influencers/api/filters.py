@@ -4,6 +4,7 @@ followers/engagement columns, Exists() on accounts/contacts/tags)."""
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from influencers import policy
 from influencers.models import (
     ActivityEvent,
     Agency,
@@ -74,7 +75,7 @@ class CreatorFilter(df.FilterSet):
         max_length=200,
         help_text=_(
             "Name or handle prefix; '@name' for handles only; an email address "
-            "for an exact email match."
+            "for an exact email match (not for viewers: it matches nothing)."
         ),
     )
 
@@ -103,7 +104,12 @@ class CreatorFilter(df.FilterSet):
         return sel.filter_has_contact(qs, kinds=list(sel.PHONE_KINDS), present=value)
 
     def filter_search(self, qs, name, value):
-        return sel.filter_search(qs, workspace=self.request.api_workspace, term=value)
+        return sel.filter_search(
+            qs,
+            workspace=self.request.api_workspace,
+            term=value,
+            contacts=policy.may_search_contacts(self.request.api_role),
+        )
 
 
 class NoteFilter(df.FilterSet):

@@ -1,7 +1,10 @@
 """Idempotency-Key on POST: the first response to (caller, workspace, method, path, key) is
 kept in the cache (Redis) for IDEMPOTENCY_TTL; a retry with the same key and the same body gets
 that response again (with ``Idempotent-Replayed: true``) and creates nothing. The same key with
-a different body answers 422; a retry while the first request is still running answers 409."""
+a different body answers 422; a retry while the first request is still running answers 409.
+
+A multipart upload is not kept in memory (Django streams the file to disk), so its fingerprint
+is taken from the parsed form instead of the raw body: `form_fingerprint`."""
 
 from __future__ import annotations
 
@@ -33,8 +36,29 @@ def _principal(request) -> str:
     return f"u{request.user.pk}"
 
 
-def begin(request) -> dict | None:
-    """Called after auth/permissions. Returns the pending record, raises Replay/409/422."""
+def form_fingerprint(data) -> str:
+    """A parsed form's fingerprint: every field's values and every file's name and bytes
+    (read in chunks, then rewound for the view). The same file under the same key is the same
+    request; another file is another one."""
+    digest = hashlib.sha256()
+    for name in sorted(data.keys()):
+        for value in data.getlist(name) if hasattr(data, "getlist") else [data[name]]:
+            digest.update(b"\0field\0" + name.encode() + b"\0")
+            if hasattr(value, "chunks"):
+                digest.update(b"file\0" + (value.name or "").encode() + b"\0")
+                for chunk in value.chunks():
+                    digest.update(chunk)
+                value.seek(0)
+            else:
+                digest.update(b"text\0" + str(value).encode())
+    return digest.hexdigest()
+
+
+def begin(request, *, fingerprint: str | None = None) -> dict | None:
+    """Called after auth/permissions. Returns the pending record, raises Replay/409/422.
+
+    `fingerprint`: what identifies the request when its raw body cannot be read (an upload,
+    see form_fingerprint); the raw body's hash otherwise."""
     if request.method != "POST":
         return None
     key = request.META.get(HEADER)
@@ -48,7 +72,8 @@ def begin(request) -> dict | None:
         [_principal(request), str(request.api_workspace.pk), request.method, request.path, key]
     )
     cache_key = "idem:" + hashlib.sha256(scope.encode()).hexdigest()
-    fingerprint = hashlib.sha256(request._request.body).hexdigest()
+    if fingerprint is None:
+        fingerprint = hashlib.sha256(request._request.body).hexdigest()
     pending = {"state": "running", "fingerprint": fingerprint}
     if cache.add(cache_key, pending, IN_FLIGHT_TTL):
         return {"cache_key": cache_key, "fingerprint": fingerprint}
@@ -58,7 +83,7 @@ def begin(request) -> dict | None:
         return {"cache_key": cache_key, "fingerprint": fingerprint}
     if stored["fingerprint"] != fingerprint:
         raise UnprocessableRequest(
-            _("This Idempotency-Key was used with a different request body.")
+            _("This Idempotency-Key was used for another request (a different body or file).")
         )
     if stored["state"] == "running":
         raise Conflict(_("A request with this Idempotency-Key is still being processed."))

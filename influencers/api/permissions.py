@@ -14,11 +14,10 @@ from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
-from influencers.models import ApiToken, Membership
+from influencers.models import ApiToken
+from influencers.policy import RANK, Role, must_mask
 from influencers.selectors.api_auth import role_for, workspace_for_slug
 
-Role = Membership.Role
-RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
 WORKSPACE_HEADER = "HTTP_X_WORKSPACE"
 
 
@@ -77,5 +76,5 @@ class WorkspaceRolePermission(permissions.BasePermission):
         return RANK[request.api_role] >= RANK[required_role(request, view)]
 
 
-def can_see_contacts(role: str) -> bool:
-    return RANK[role] >= RANK[Role.MEMBER]
+def can_see_contacts(role: str | None) -> bool:
+    return not must_mask(role)

@@ -35,7 +35,7 @@ ERROR_DESCRIPTIONS = {
     412: "If-Match does not match the current ETag.",
     413: "Request too large.",
     415: "Send application/json.",
-    422: "Idempotency-Key reused with a different body.",
+    422: "Idempotency-Key reused for another request (a different body or file).",
     429: "Too many requests; see Retry-After.",
 }
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
+from influencers import policy
 from influencers.models import ContactMethod, Creator, PlatformAccount
 
 from .safety import neutralise
@@ -78,7 +79,7 @@ def _chunks(queryset) -> Iterator[list[dict]]:
         yield chunk
 
 
-def _rows(queryset) -> Iterator[list]:
+def _rows(queryset, *, role) -> Iterator[list]:
     # A second connection is not needed: the side queries run between fetches of the
     # server-side cursor, which psycopg allows inside the iterator's transaction-less reads.
     for chunk in _chunks(queryset):
@@ -104,7 +105,8 @@ def _rows(queryset) -> Iterator[list]:
             .values_list("creator_id", "kind", "value_normalised")
         ):
             key = "email" if kind == ContactMethod.Kind.EMAIL else "phone"
-            contacts[creator_id].setdefault(key, value)
+            if key not in contacts[creator_id]:
+                contacts[creator_id][key] = policy.contact_for(role, kind, value)
         for row in chunk:
             pk = row["id"]
             h, c = handles.get(pk, {}), contacts.get(pk, {})
@@ -137,12 +139,39 @@ class _Echo:
         return value
 
 
-def creators_csv_stream(queryset=None) -> Iterator[str]:
-    """CSV text pieces (first one starts with a BOM), a few hundred rows per piece."""
+def creators_csv_stream(queryset=None, *, role) -> Iterator[str]:
+    """CSV text pieces (first one starts with a BOM), a few hundred rows per piece. `role`
+    decides what personal data the file holds (see influencers.policy)."""
     if queryset is None:
         queryset = Creator.objects.all()
     labels = [str(label) for _key, label in EXPORT_COLUMNS]
-    yield from _copy_csv_stream(queryset, "\ufeff" + csv.writer(_Echo()).writerow(labels))
+    header = "\ufeff" + csv.writer(_Echo()).writerow(labels)
+    if policy.must_mask(role):
+        # Masked rows come from the same Python path as the XLSX (one masking function, in
+        # the policy) rather than a SQL twin of it; viewers' exports are the rare case.
+        yield from _masked_csv_stream(queryset, header, role=role)
+    else:
+        yield from _copy_csv_stream(queryset, header)
+
+
+def _masked_csv_stream(queryset, header: str, *, role) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield header
+    buffer: list[str] = []
+    for values in _rows(queryset, role=role):
+        buffer.append(
+            writer.writerow(
+                [
+                    "" if v is None else v if isinstance(v, int | Decimal) else neutralise(v)
+                    for v in values
+                ]
+            )
+        )
+        if len(buffer) >= _PIECE_ROWS:
+            yield "".join(buffer)
+            buffer = []
+    if buffer:
+        yield "".join(buffer)
 
 
 # The server builds the CSV rows itself (`COPY (SELECT …) TO STDOUT`), the first handles and
@@ -245,7 +274,7 @@ def _copy_csv_stream(queryset, header: str) -> Iterator[str]:
             yield b"\r\n".join(rows).decode()
 
 
-def creators_xlsx_file(queryset=None):
+def creators_xlsx_file(queryset=None, *, role):
     """Write the XLSX to a temporary file (write-only mode: rows are not kept in memory) and
     return it open, positioned at the start; the caller streams and closes it."""
     from openpyxl import Workbook
@@ -255,7 +284,7 @@ def creators_xlsx_file(queryset=None):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("Creators")))
     sheet.append([str(label) for _key, label in EXPORT_COLUMNS])
-    for values in _rows(queryset):
+    for values in _rows(queryset, role=role):
         sheet.append(
             [
                 float(v) if isinstance(v, Decimal) else v if isinstance(v, int) else neutralise(v)

@@ -138,7 +138,7 @@ def filter_has_contact(qs: QuerySet, *, kinds, present: bool) -> QuerySet:
 HANDLE_MATCHES_FETCHED = 5000
 
 
-def filter_search(qs: QuerySet, *, workspace, term: str) -> QuerySet:
+def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) -> QuerySet:
     """Search: an address with '@' inside -> exact email; '@name' -> handle prefix; else name
     prefix (case-insensitive) or handle prefix. All three are index lookups.
 
@@ -146,11 +146,16 @@ def filter_search(qs: QuerySet, *, workspace, term: str) -> QuerySet:
     arms go to KeysetPagination as KEYSET_BRANCHES, and the page is the first rows of each arm
     in the page order, each arm walked or sorted on its own index. As one OR, PostgreSQL can
     only filter row by row after hashing every handle match (~40k at 1M creators for 'emma').
-    Elsewhere (CSV export) it is the OR."""
+    Elsewhere (CSV export) it is the OR.
+
+    `contacts=False` (a role the policy masks for): an email matches nothing, the same answer
+    as an address that is not in the pool, so the search tells nothing about membership."""
     term = term.strip()
     if not term:
         return qs
     if "@" in term[1:]:
+        if not contacts:
+            return qs.none()
         matches = ContactMethod.objects.filter(
             workspace=workspace, kind=ContactMethod.Kind.EMAIL, value_normalised=term.lower()
         ).values("creator_id")

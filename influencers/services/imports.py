@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from influencers import policy
 from influencers.importers import pipeline
 from influencers.importers.columns import ALIASES
 from influencers.importers.errors import FileRefused
@@ -149,8 +150,10 @@ class _Echo:
         return value
 
 
-def import_job_errors_csv(*, job: ImportJob) -> Iterator[str]:
-    """The job's issues as CSV rows (UTF-8 with BOM for Excel), streamed."""
+def import_job_errors_csv(*, job: ImportJob, role) -> Iterator[str]:
+    """The job's issues as CSV rows (UTF-8 with BOM for Excel), streamed. A cell's value is
+    the seller's own data (often an email or phone that failed to parse): masked for the
+    roles the policy masks for."""
     from influencers.exporters.safety import neutralise
 
     writer = csv.writer(_Echo())
@@ -163,13 +166,14 @@ def import_job_errors_csv(*, job: ImportJob) -> Iterator[str]:
             [
                 "" if line is None else line,
                 neutralise(column),
-                neutralise(value),
-                neutralise(reason),
+                neutralise(policy.text_for(role, value)),
+                neutralise(policy.text_for(role, reason)),
                 level,
             ]
         )
     if job.error_message:
-        yield writer.writerow(["", "", "", neutralise(job.error_message), "error"])
+        message = policy.text_for(role, job.error_message)
+        yield writer.writerow(["", "", "", neutralise(message), "error"])
 
 
 def import_job_status(job: ImportJob) -> dict:

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
+from influencers import policy
 from influencers.exporters.safety import neutralise
+from influencers.models import ContactMethod
 from influencers.scoring import reason_texts
 
 from .selection import COLUMNS, Preparer, criteria_queryset
@@ -41,7 +43,8 @@ def _header() -> list[str]:
     ]
 
 
-def preview_csv_stream(plan, *, chunk: int = 500) -> Iterator[str]:
+def preview_csv_stream(plan, *, role, chunk: int = 500) -> Iterator[str]:
+    """`role` decides what personal data the file holds (see influencers.policy)."""
     writer = csv.writer(_Echo())
     preparer = Preparer(plan)
     yield "\ufeff" + writer.writerow(_header())
@@ -54,12 +57,12 @@ def preview_csv_stream(plan, *, chunk: int = 500) -> Iterator[str]:
             p.name,
             p.readiness,
             " | ".join(reason_texts(p.reasons)),
-            p.email,
+            policy.contact_for(role, ContactMethod.Kind.EMAIL, p.email),
             p.language,
             p.tracking_id,
             p.link,
-            p.subject,
-            p.body,
+            policy.message_for(role, p.subject),
+            policy.message_for(role, p.body),
             " | ".join(p.problem_texts),
         ]
         buffer.append(writer.writerow([neutralise(c) for c in cells]))

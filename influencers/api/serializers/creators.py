@@ -16,6 +16,7 @@ from influencers.models import (
     TikTokShopStatus,
 )
 from influencers.normalisers import NormaliseError, normalise_email, normalise_handle
+from influencers.policy import mask_contact
 from influencers.scoring import reason_texts
 from influencers.services.creators import AccountInput, ContactInput
 
@@ -41,19 +42,6 @@ def _dt(value):
 
 def _dec(value):
     return None if value is None else str(value)
-
-
-def mask_contact(kind: str, value: str) -> str:
-    """What a viewer sees: enough to recognise, not enough to use."""
-    if kind == ContactMethod.Kind.EMAIL and "@" in value:
-        local, _sep, domain = value.rpartition("@")
-        return f"{local[:1]}***@{domain}"
-    if kind in (ContactMethod.Kind.PHONE, ContactMethod.Kind.WHATSAPP):
-        digits = value.replace(" ", "")
-        if len(digits) > 6:
-            return digits[:2] + "*" * (len(digits) - 6) + digits[-4:]
-        return "*" * len(digits)
-    return value[:1] + "***" if value else ""
 
 
 def account_payload(row: dict) -> dict:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from influencers import policy
 from influencers.models import (
     AmazonLinkSettings,
+    ContactMethod,
     CreatorStatus,
     Invitation,
     Platform,
@@ -147,7 +149,13 @@ class DryRunSerializer(serializers.Serializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    email = serializers.SerializerMethodField()
+    # Masked for viewers; the message's answer link is hidden from them (whoever holds it can
+    # answer for the creator).
+    email = serializers.SerializerMethodField(help_text=_("Masked for viewers."))
+    subject = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField(
+        help_text=_("The message as sent; its answer link is hidden from viewers.")
+    )
 
     class Meta:
         model = Invitation
@@ -174,14 +182,13 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_email(self, obj) -> str:
-        from influencers.api.permissions import can_see_contacts
+        return policy.contact_for(self.context.get("role"), ContactMethod.Kind.EMAIL, obj.email)
 
-        from .creators import mask_contact
+    def get_subject(self, obj) -> str:
+        return policy.message_for(self.context.get("role"), obj.subject)
 
-        role = self.context.get("role")
-        if role is not None and not can_see_contacts(role):
-            return mask_contact("email", obj.email)
-        return obj.email
+    def get_body(self, obj) -> str:
+        return policy.message_for(self.context.get("role"), obj.body)
 
 
 class InvitationStatusSerializer(StrictSerializer):

@@ -23,12 +23,34 @@ def _has_nul(value: str) -> bool:
     return "\x00" in value
 
 
-class WorkspaceAPIMixin:
+class IdempotencyMixin:
+    """Idempotency-Key on POST (see influencers.api.idempotency): a view starts it with
+    `idempotency_begin`, a replay answers the stored response, the response is stored."""
+
+    _idempotency = None
+
+    def idempotency_begin(self, request, *, fingerprint: str | None = None) -> None:
+        self._idempotency = idempotency.begin(request, fingerprint=fingerprint)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, idempotency.Replay):
+            stored = exc.stored
+            headers = dict(stored["headers"], **{"Idempotent-Replayed": "true"})
+            return Response(stored["data"], status=stored["status"], headers=headers)
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        idempotency.finish(self._idempotency, response)
+        self._idempotency = None
+        return response
+
+
+class WorkspaceAPIMixin(IdempotencyMixin):
     """Scopes everything to request.api_workspace; ids of other workspaces simply do not
     exist (404)."""
 
     lookup_value_regex = ID_REGEX
-    _idempotency = None
 
     @property
     def workspace(self):
@@ -63,20 +85,7 @@ class WorkspaceAPIMixin:
             except RequestDataTooBig:
                 raise PayloadTooLarge() from None
         super().initial(request, *args, **kwargs)
-        self._idempotency = idempotency.begin(request)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, idempotency.Replay):
-            stored = exc.stored
-            headers = dict(stored["headers"], **{"Idempotent-Replayed": "true"})
-            return Response(stored["data"], status=stored["status"], headers=headers)
-        return super().handle_exception(exc)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        idempotency.finish(self._idempotency, response)
-        self._idempotency = None
-        return response
+        self.idempotency_begin(request)
 
     # --- concurrency helpers for resource views
     def locked_object(self):

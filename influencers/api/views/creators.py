@@ -108,7 +108,7 @@ class CreatorViewSet(WorkspaceViewSet):
 
     def list(self, request, *args, **kwargs):
         if request.query_params.get("format") == "csv":  # the whole filtered list, streamed
-            return creators_csv_response(self.filter_queryset(self.get_queryset()))
+            return creators_csv_response(self.filter_queryset(self.get_queryset()), role=self.role)
         queryset = creator_page_rows(self.filter_queryset(keyset_paged(self.get_queryset())))
         rows = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.payload(rows))

@@ -20,8 +20,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from influencers import policy
+from influencers.api import idempotency
 from influencers.api.errors import PayloadTooLarge
-from influencers.api.permissions import RANK, Role
+from influencers.api.views.base import IdempotencyMixin
 from influencers.exporters import creators_csv_stream
 from influencers.models import ImportJob, ImportKind, ImportPolicy
 from influencers.services.imports import (
@@ -44,9 +46,9 @@ class CSVRenderer(renderers.BaseRenderer):
         return b""
 
 
-def creators_csv_response(queryset) -> StreamingHttpResponse:
+def creators_csv_response(queryset, *, role) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        creators_csv_stream(queryset), content_type="text/csv; charset=utf-8"
+        creators_csv_stream(queryset, role=role), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="creators.csv"'
     return response
@@ -86,11 +88,11 @@ def _payload(request, job):
 
 
 def _require_manager(request):
-    if RANK[request.api_role] < RANK[Role.MANAGER]:
+    if not policy.may(request.api_role, policy.Action.IMPORT):
         raise exceptions.PermissionDenied(_("Only managers and owners may import."))
 
 
-class ImportJobListCreateView(APIView):
+class ImportJobListCreateView(IdempotencyMixin, APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -113,6 +115,10 @@ class ImportJobListCreateView(APIView):
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.IMPORT_MAX_BYTES + 64 * 1024:  # headroom for the form fields
             raise PayloadTooLarge(_("The file is larger than the import limit."))
+        # The same key with the same file and fields answers the first response (the same
+        # job); with another file or fields, 422.
+        if request.method == "POST" and idempotency.HEADER in request.META:
+            self.idempotency_begin(request, fingerprint=idempotency.form_fingerprint(request.data))
         serializer = UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -162,7 +168,8 @@ class ImportJobErrorsView(APIView):
     def get(self, request, pk: int):
         job = get_object_or_404(ImportJob, pk=pk, workspace=request.api_workspace)
         response = StreamingHttpResponse(
-            import_job_errors_csv(job=job), content_type="text/csv; charset=utf-8"
+            import_job_errors_csv(job=job, role=request.api_role),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
         return response

@@ -15,13 +15,14 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from influencers import policy
 from influencers.api.concurrency import check_if_match
 from influencers.api.pagination import KeysetPagination, Ordering, PageNumberPagination
 from influencers.api.permissions import Role
 from influencers.api.serializers import switchover as s
-from influencers.api.serializers.creators import mask_contact
 from influencers.models import (
     AmazonLinkSettings,
+    ContactMethod,
     Invitation,
     Membership,
     ScoringWeights,
@@ -59,19 +60,19 @@ class InvitationFilter(df.FilterSet):
         fields = []
 
 
-def _preview_payload(prepared, rank: int, *, masked: bool) -> dict:
+def _preview_payload(prepared, rank: int, *, role) -> dict:
     return {
         "rank": rank,
         "creator": prepared.creator_id,
         "name": prepared.name,
         "readiness": prepared.readiness,
         "reasons": reason_texts(prepared.reasons),
-        "email": mask_contact("email", prepared.email) if masked else prepared.email,
+        "email": policy.contact_for(role, ContactMethod.Kind.EMAIL, prepared.email),
         "language": prepared.language,
         "tracking_id": prepared.tracking_id,
         "link": prepared.link,
-        "subject": prepared.subject,
-        "body": prepared.body,
+        "subject": policy.message_for(role, prepared.subject),
+        "body": policy.message_for(role, prepared.body),
         "sendable": prepared.sendable,
         "problems": prepared.problem_texts,
     }
@@ -175,13 +176,12 @@ class SwitchoverPlanViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
     def preview(self, request, pk=None):
         plan = self.get_object()
         if request.query_params.get("format") == "csv":
-            return preview_csv_response(plan)
+            return preview_csv_response(plan, role=self.role)
         page = self.paginator.paginate_queryset(shortlist_rows(plan), request, view=self)
         preparer = selection.Preparer(plan)
         start = (self.paginator.page.start_index() or 1) if page else 1
-        masked = not self.contacts_visible
         data = [
-            _preview_payload(preparer.prepare(row), start + i, masked=masked)
+            _preview_payload(preparer.prepare(row), start + i, role=self.role)
             for i, row in enumerate(page)
         ]
         return self.paginator.get_paginated_response(data)
@@ -208,9 +208,9 @@ class SwitchoverPlanViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
         return self.with_etag(Response(self.output(plan), status=202), plan)
 
 
-def preview_csv_response(plan) -> StreamingHttpResponse:
+def preview_csv_response(plan, *, role) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        preview_csv_stream(plan), content_type="text/csv; charset=utf-8"
+        preview_csv_stream(plan, role=role), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-shortlist.csv"'
     return response
@@ -229,7 +229,7 @@ class PlanPreviewCSVView(WorkspaceAPIMixin, APIView):
         plan = sel.plans_for_workspace(workspace=self.workspace).filter(pk=pk).first()
         if plan is None:
             raise NotFound()
-        return preview_csv_response(plan)
+        return preview_csv_response(plan, role=self.role)
 
 
 @extend_schema_view(
