@@ -34,6 +34,11 @@ def test_cells_that_start_a_formula_are_neutralised(value, expected):
     assert neutralise(value) == expected
 
 
+def _by_header(text):
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
 @pytest.mark.django_db
 def test_csv_export_streams_every_creator_with_bom_and_safe_cells(workspace):
     evil = CreatorFactory(
@@ -46,13 +51,13 @@ def test_csv_export_streams_every_creator_with_bom_and_safe_cells(workspace):
     first = next(pieces)
     assert first.startswith("\ufeff")
     text = first + "".join(pieces)
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert len(rows) == 1 + 5_501  # the whole list, not one page
-    row = next(r for r in rows if r[0] == str(evil.pk))
-    assert row[1] == '\'=HYPERLINK("http://x","y")'
-    assert row[2] == "evil" and row[5] == "evil@example.com"
-    assert row[-1] == "'@cmd /c calc"
-    assert any(r[1] == "王芳" for r in rows[1:])
+    rows = _by_header(text)
+    assert len(rows) == 5_501  # the whole list, not one page
+    row = next(r for r in rows if r["ID"] == str(evil.pk))
+    assert row["Creator name"] == '\'=HYPERLINK("http://x","y")'
+    assert row["TikTok handle"] == "evil" and row["Email"] == "evil@example.com"
+    assert row["Remarks"] == "'@cmd /c calc"
+    assert any(r["Creator name"] == "王芳" for r in rows)
     assert text.encode("utf-8")[:3] == b"\xef\xbb\xbf"
 
 
@@ -71,27 +76,30 @@ def test_csv_export_is_a_generator_with_flat_memory(workspace):
 
 
 @pytest.mark.django_db
-def test_xlsx_export_neutralises_and_keeps_numbers(workspace):
-    CreatorFactory(workspace=workspace, display_name="+SUM(A1)", followers=1234)
+def test_xlsx_export_neutralises_keeps_numbers_and_freezes_a_filtered_header(workspace):
+    creator = CreatorFactory(workspace=workspace, display_name="+SUM(A1)")
+    PlatformAccountFactory(creator=creator, handle_normalised="sum", followers=1234)
     handle = creators_xlsx_file(Creator.objects.filter(workspace=workspace), role="owner")
-    workbook = openpyxl.load_workbook(handle, read_only=True)
-    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    assert rows[1][1] == "'+SUM(A1)"
-    assert rows[1][10] == 1234
+    workbook = openpyxl.load_workbook(handle)
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Creator name"] == "'+SUM(A1)"
+    assert row["Followers"] == 1234
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
     handle.close()
 
 
-def _csv_rows(text):
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-
-
 @pytest.mark.django_db
-def test_each_column_holds_the_first_handle_the_primary_contact_and_the_creators_figures(
-    workspace,
-):
-    """Per creator: the first handle on each platform, the primary (else first) email and
-    phone or WhatsApp, the creator's own figures, formula-like text neutralised, empty cells
-    where there is nothing; the XLSX row holds the same cells (numbers as numbers)."""
+def test_each_column_holds_every_handle_contact_and_tag_and_the_creators_fields(workspace):
+    """Per creator: every handle of each platform and every contact of each kind ("; ",
+    primary first), tags, agency, status and TikTok Shop status as labels, the owner's
+    username, the main account's figures (blank when unknown), formula-like text neutralised;
+    the XLSX row holds the same cells (numbers as numbers)."""
+    from tests.factories import AgencyFactory, TagFactory, UserFactory
+
+    owner = UserFactory(username="mia.owner")
     tricky = CreatorFactory(
         workspace=workspace,
         display_name="-2+3",
@@ -99,8 +107,8 @@ def test_each_column_holds_the_first_handle_the_primary_contact_and_the_creators
         status="active",
         country="DE",
         language="de",
-        followers=250_000,
-        engagement_rate=Decimal("5.25"),
+        owner=owner,
+        agency=AgencyFactory(workspace=workspace, name="Bright MCN"),
         associates_tracking_id="lena-20",
         attribution_tag="=cmd",
         tiktok_shop_status="active",
@@ -109,91 +117,77 @@ def test_each_column_holds_the_first_handle_the_primary_contact_and_the_creators
         # Late on the 4th in UTC (already the 5th in Berlin): the export writes the UTC date.
         last_contacted_at=dt.datetime(2026, 3, 4, 23, 30, tzinfo=dt.UTC),
     )
-    PlatformAccountFactory(creator=tricky, platform="tiktok", handle_normalised="first")
+    tricky.tags.add(
+        TagFactory(workspace=workspace, name="pets"), TagFactory(workspace=workspace, name="Beauty")
+    )
+    PlatformAccountFactory(
+        creator=tricky, platform="instagram", handle_normalised="insta", followers=9
+    )
+    PlatformAccountFactory(
+        creator=tricky, platform="tiktok", handle_normalised="first", followers=250_000,
+        engagement_rate=Decimal("5.25"),
+    )  # fmt: skip
     PlatformAccountFactory(creator=tricky, platform="tiktok", handle_normalised="second")
-    PlatformAccountFactory(creator=tricky, platform="instagram", handle_normalised="insta")
     PlatformAccountFactory(creator=tricky, platform="youtube", handle_normalised="=tube")
-    ContactMethodFactory(
-        creator=tricky, kind="email", value_normalised="a@example.com", is_primary=False
-    )
-    ContactMethodFactory(
-        creator=tricky, kind="email", value_normalised="primary@example.com", is_primary=True
-    )
-    ContactMethodFactory(
-        creator=tricky, kind="whatsapp", value_normalised="+4915112345678", is_primary=False
-    )
-    ContactMethodFactory(
-        creator=tricky, kind="phone", value_normalised="+12015550123", is_primary=False
-    )
-    ContactMethodFactory(creator=tricky, kind="wechat", value_normalised="wx-only")
+    for kind, value, primary in [
+        ("email", "a@example.com", False),
+        ("email", "primary@example.com", True),
+        ("whatsapp", "+4915112345678", False),
+        ("phone", "+12015550123", False),
+        ("wechat", "wx-only", False),
+    ]:
+        ContactMethodFactory(creator=tricky, kind=kind, value_normalised=value, is_primary=primary)
     nobody = CreatorFactory(workspace=workspace, display_name="nobody to reach", country="")
-    plain = []
-    for n in range(30):
-        creator = CreatorFactory(workspace=workspace, display_name=f"Creator {n}")
-        PlatformAccountFactory(creator=creator, platform="tiktok", handle_normalised=f"c{n}")
-        ContactMethodFactory(creator=creator, kind="email", value_normalised=f"c{n}@example.com")
-        plain.append((creator.pk, n))
     queryset = Creator.objects.filter(workspace=workspace)
 
-    rows = _csv_rows("".join(creators_csv_stream(queryset, role="owner")))
-    assert rows[0][:3] == ["ID", "Creator name", "TikTok"]
-    by_id = {row[0]: row for row in rows[1:]}
-    assert len(by_id) == 32
-    assert by_id[str(tricky.pk)] == [
-        str(tricky.pk),
-        "'-2+3",
-        "first",
-        "insta",
-        "'=tube",
-        "primary@example.com",
-        "+4915112345678",  # no primary phone: the first of phone and WhatsApp
-        "active",
-        "DE",
-        "de",
-        "250000",
-        "5.25",
-        "lena-20",
-        "'=cmd",
-        "active",
-        "12",
-        "345.60",
-        "2026-03-04",
-        "'\tnote",
-    ]
-    assert by_id[str(nobody.pk)] == [
-        str(nobody.pk), "nobody to reach", "", "", "", "", "", "prospect", "", "en",
-        "0", "0.00", "", "", "none", "0", "0.00", "", "",
-    ]  # fmt: skip
-    for pk, n in plain:
-        row = by_id[str(pk)]
-        assert (row[1], row[2], row[3], row[5], row[6]) == (
-            f"Creator {n}",
-            f"c{n}",
-            "",
-            f"c{n}@example.com",
-            "",
-        )
+    rows = {r["ID"]: r for r in _by_header("".join(creators_csv_stream(queryset, role="owner")))}
+    expected = {
+        "ID": str(tricky.pk),
+        "Creator name": "'-2+3",
+        "TikTok handle": "first; second",
+        "Instagram handle": "insta",
+        "YouTube channel": "'=tube",
+        "X (Twitter) handle": "",
+        "Twitch handle": "",
+        "Email": "primary@example.com; a@example.com",
+        "Phone": "+12015550123",
+        "WhatsApp": "+4915112345678",
+        "WeChat": "wx-only",
+        "Tags": "Beauty; pets",
+        "Agency / MCN": "Bright MCN",
+        "Status": "Active",
+        "Owner": "mia.owner",
+        "Country": "DE",
+        "Language": "de",
+        "Followers": "250000",  # the TikTok account's: TikTok comes first for the import
+        "Engagement rate (%)": "5.25",
+        "Associates tracking ID": "lena-20",
+        "Amazon Attribution tag": "'=cmd",
+        "TikTok Shop status": "Active affiliate",
+        "Last contacted": "2026-03-04",
+        "Remarks": "'\tnote",
+        "Orders (roll-up)": "12",
+        "GMV (roll-up)": "345.60",
+    }
+    assert rows[str(tricky.pk)] == expected
+    assert {k: v for k, v in rows[str(nobody.pk)].items() if v} == {
+        "ID": str(nobody.pk),
+        "Creator name": "nobody to reach",
+        "Status": "Prospect",
+        "Language": "en",
+        "TikTok Shop status": "Not an affiliate",
+        "Orders (roll-up)": "0",
+        "GMV (roll-up)": "0.00",
+    }
 
     workbook = openpyxl.load_workbook(creators_xlsx_file(queryset, role="owner"), read_only=True)
-    xlsx = {row[0]: row for row in workbook.worksheets[0].iter_rows(values_only=True)}
-    assert list(xlsx[tricky.pk]) == [
-        tricky.pk,
-        "'-2+3",
-        "first",
-        "insta",
-        "'=tube",
-        "primary@example.com",
-        "+4915112345678",
-        "active",
-        "DE",
-        "de",
-        250_000,
-        5.25,
-        "lena-20",
-        "'=cmd",
-        "active",
-        12,
-        345.6,
-        "2026-03-04",
-        "'\tnote",
-    ]
+    sheet = list(workbook.worksheets[0].iter_rows(values_only=True))
+    xlsx = {row[0]: dict(zip(sheet[0], row, strict=True)) for row in sheet[1:]}
+    numbers = {"ID": tricky.pk, "Followers": 250_000, "Engagement rate (%)": 5.25,
+               "Orders (roll-up)": 12, "GMV (roll-up)": 345.6}  # fmt: skip
+    assert xlsx[tricky.pk] == {
+        **expected,
+        **numbers,
+        "X (Twitter) handle": None,
+        "Twitch handle": None,
+    }

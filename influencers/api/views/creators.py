@@ -20,7 +20,12 @@ from influencers.services.creators import creator_create, creator_update
 from influencers.services.records import record_delete
 
 from .base import WorkspaceViewSet
-from .imports import CSVRenderer, creators_csv_response
+from .imports import (
+    CSVRenderer,
+    XLSXRenderer,
+    creators_csv_response,
+    creators_xlsx_response,
+)
 
 CREATE_EXAMPLE = OpenApiExample(
     "A creator with a TikTok account and an email",
@@ -92,7 +97,7 @@ class CreatorViewSet(WorkspaceViewSet):
         # Only the list exports as CSV; elsewhere `?format=csv` is a 404, not an empty 201.
         renderers = super().get_renderers()
         if getattr(self, "action", None) == "list":
-            renderers.append(CSVRenderer())
+            renderers += [CSVRenderer(), XLSXRenderer()]
         return renderers
 
     def payload(self, rows):
@@ -107,8 +112,11 @@ class CreatorViewSet(WorkspaceViewSet):
         return instance
 
     def list(self, request, *args, **kwargs):
-        if request.query_params.get("format") == "csv":  # the whole filtered list, streamed
-            return creators_csv_response(self.filter_queryset(self.get_queryset()), role=self.role)
+        export = {"csv": creators_csv_response, "xlsx": creators_xlsx_response}.get(
+            request.query_params.get("format")
+        )
+        if export is not None:  # the whole filtered list, streamed
+            return export(self.filter_queryset(self.get_queryset()), role=self.role)
         queryset = creator_page_rows(self.filter_queryset(keyset_paged(self.get_queryset())))
         rows = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.payload(rows))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ from influencers import policy
 from influencers.api import idempotency
 from influencers.api.errors import PayloadTooLarge
 from influencers.api.views.base import IdempotencyMixin
-from influencers.exporters import creators_csv_stream
+from influencers.exporters import creators_csv_stream, creators_xlsx_file
 from influencers.models import ImportJob, ImportKind, ImportPolicy
 from influencers.services.imports import (
     FileTooLarge,
@@ -44,6 +44,26 @@ class CSVRenderer(renderers.BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return b""
+
+
+class XLSXRenderer(renderers.BaseRenderer):
+    """Lets `?format=xlsx` through content negotiation; the view streams the file itself."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return b""
+
+
+def creators_xlsx_response(queryset, *, role) -> FileResponse:
+    return FileResponse(
+        creators_xlsx_file(queryset, role=role),
+        as_attachment=True,
+        filename="creators.xlsx",
+        content_type=XLSXRenderer.media_type,
+    )
 
 
 def creators_csv_response(queryset, *, role) -> StreamingHttpResponse:
