@@ -231,6 +231,7 @@ def test_every_post_the_schema_documents_with_idempotency_key_honours_it(api, wo
         "products_create": {"asin": "B0IDEMPOTE", "marketplace": "US", "title": "Lamp"},
         "switchover_plans_create": {"name": "Second wave", "products": [product.pk]},
         "tags_create": {"name": "pets"},
+        "agencies_create": {"name": "Bright MCN"},
     }
     operations = list(_post_operations(api))
     assert len(operations) >= 16

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +122,17 @@ def _as_api_exception(exc):
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
+    if isinstance(exc, ProtectedError | RestrictedError):
+        # Deleting it would erase records that must stay (a creator's invitations).
+        objects = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+        blocking = sorted({str(obj._meta.verbose_name_plural) for obj in objects})
+        return Conflict(
+            _(
+                "This cannot be deleted: %(records)s still refer to it and must be kept. "
+                "Change its status instead (for a creator: paused or do not contact)."
+            )
+            % {"records": ", ".join(blocking)}
+        )
     if isinstance(exc, IntegrityError):
         # A unique/check constraint lost a race with another request: the state conflicts.
         return Conflict()

@@ -208,9 +208,12 @@ class Invitation(WorkspaceOwnedModel):
         related_name="invitations",
         verbose_name=_("plan"),
     )
+    # RESTRICT: deleting a creator who was invited would erase the record of the invitation
+    # and its answer, so it is refused (the admin lists why, the API answers 409); merges move
+    # invitations to the survivor first. Deleting the plan or the workspace still cascades.
     creator = models.ForeignKey(
         "influencers.Creator",
-        on_delete=models.CASCADE,
+        on_delete=models.RESTRICT,
         related_name="invitations",
         verbose_name=_("creator"),
     )

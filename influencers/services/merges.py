@@ -4,24 +4,137 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.apps import apps
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from influencers.models import (
     ActivityEvent,
-    Collaboration,
     ContactMethod,
-    ContentPost,
     Creator,
     CreatorMerge,
     CreatorStatus,
-    MetricSnapshot,
-    Note,
+    Invitation,
     PlatformAccount,
 )
 from influencers.services.creators import creators_reach_refresh
 from influencers.services.events import event_record
+
+# How a merge treats every relation that points at a creator, as (model label, field): rows
+# MOVE to the survivor; FOLD moves them but folds duplicates into the survivor's own (one
+# handle per platform, one contact per value, one invitation per plan); RECOMPUTE rows are
+# per creator and recomputed for the survivor; HISTORY rows record what was and stay as they
+# were. tests/test_merge_relations.py checks that this covers every relation the model
+# registry holds (foreign keys, one-to-one, many-to-many, generic), so a relation added later
+# cannot be forgotten by the merge.
+MOVE, FOLD, RECOMPUTE, HISTORY = "move", "fold", "recompute", "history"
+RELATIONS = {
+    ("influencers.ActivityEvent", "creator"): MOVE,
+    ("influencers.ActivityEvent", "target"): MOVE,  # generic: events about the creator
+    ("influencers.Collaboration", "creator"): MOVE,
+    ("influencers.ContentPost", "creator"): MOVE,
+    ("influencers.CreatorMerge", "survivor"): MOVE,  # earlier merges into a merged creator
+    ("influencers.MetricSnapshot", "creator"): MOVE,
+    ("influencers.Note", "creator"): MOVE,
+    ("influencers.PlatformAccount", "creator"): FOLD,
+    ("influencers.ContactMethod", "creator"): FOLD,
+    ("influencers.Invitation", "creator"): FOLD,
+    ("influencers.Creator_tags", "creator"): FOLD,
+    ("influencers.CreatorReadiness", "creator"): RECOMPUTE,
+    ("influencers.HistoricalCollaboration", "creator"): HISTORY,
+    ("influencers.HistoricalContactMethod", "creator"): HISTORY,
+}
+
+# How far an invitation got, least to most: of two invitations in one plan (survivor's and a
+# merged creator's), the one further along stays; the other is kept in the merge record.
+_INVITATION_PROGRESS = (
+    Invitation.Status.DRAFTED,
+    Invitation.Status.FAILED,
+    Invitation.Status.SENDING,
+    Invitation.Status.UNCERTAIN,
+    Invitation.Status.SENT,
+    Invitation.Status.OPENED,
+    Invitation.Status.ANSWERED,
+    Invitation.Status.DECLINED,
+    Invitation.Status.ACCEPTED,
+    Invitation.Status.LIVE,
+    Invitation.Status.FIRST_SALE,
+)
+
+
+def _progress(invitation: Invitation) -> int:
+    status = invitation.status
+    return _INVITATION_PROGRESS.index(status) if status in _INVITATION_PROGRESS else -1
+
+
+def _invitation_record(invitation: Invitation) -> dict:
+    return {
+        name: value.isoformat() if hasattr(value, "isoformat") else value
+        for name, value in model_to_dict(invitation).items()
+    } | {"id": invitation.pk, "created_at": invitation.created_at.isoformat()}
+
+
+def _merge_invitations(survivor: Creator, other: Creator, moved: Counter) -> list[dict]:
+    """Move the other's invitations (and their answers) to the survivor. One invitation per
+    creator per plan is the launch's exactly-once backstop, so when both were invited in the
+    same plan the one further along stays on the survivor and the other is returned, in full,
+    for the merge record: nothing is lost silently."""
+    mine = {i.plan_id: i for i in Invitation.objects.filter(creator=survivor)}
+    folded = []
+    for invitation in Invitation.objects.filter(creator=other).order_by("pk"):
+        held = mine.get(invitation.plan_id)
+        if held is not None:
+            keep, drop = (
+                (invitation, held)
+                if _progress(invitation) > _progress(held)
+                else (held, invitation)
+            )
+            folded.append(_invitation_record(drop))
+            drop.delete()
+            moved["invitations_folded"] += 1
+            if keep is held:
+                continue
+        invitation.creator = survivor
+        invitation.save(update_fields=["creator", "updated_at"])
+        mine[invitation.plan_id] = invitation
+        moved["invitations"] += 1
+    return folded
+
+
+def _move(survivor: Creator, other: Creator, moved: Counter) -> None:
+    """Every MOVE relation, generically (a new one needs only its line in RELATIONS)."""
+    creator_type = ContentType.objects.get_for_model(Creator)
+    for (label, name), how in RELATIONS.items():
+        if how != MOVE:
+            continue
+        model = apps.get_model(label)
+        field = model._meta.get_field(name)
+        if isinstance(field, GenericForeignKey):
+            rows = model.objects.filter(
+                **{field.ct_field: creator_type, field.fk_field: other.pk}
+            ).update(**{field.fk_field: survivor.pk})
+        else:
+            rows = model.objects.filter(**{field.attname: other.pk}).update(
+                **{field.attname: survivor.pk}
+            )
+        moved[_moved_key(label, name)] += rows
+
+
+def _moved_key(label: str, name: str) -> str:
+    return {
+        ("influencers.ActivityEvent", "creator"): "events",
+        ("influencers.ActivityEvent", "target"): "events_about",
+        ("influencers.Collaboration", "creator"): "collaborations",
+        ("influencers.ContentPost", "creator"): "posts",
+        ("influencers.CreatorMerge", "survivor"): "earlier_merges",
+        ("influencers.MetricSnapshot", "creator"): "metric_snapshots",
+        ("influencers.Note", "creator"): "notes",
+    }.get((label, name), f"{label.split('.')[-1].lower()}.{name}")
+
 
 # Fields the survivor takes from a merged creator when its own is empty.
 _FILL_FIELDS = (
@@ -124,21 +237,10 @@ def creators_merge(*, survivor: Creator, others, actor=None) -> CreatorMerge:
         )
         _merge_accounts(survivor, other, moved)
         _merge_contacts(survivor, other, moved)
-        other_ids = [other.pk]
-        moved["collaborations"] += Collaboration.objects.filter(creator_id__in=other_ids).update(
-            creator=survivor
-        )
-        moved["posts"] += ContentPost.objects.filter(creator_id__in=other_ids).update(
-            creator=survivor
-        )
-        moved["notes"] += Note.objects.filter(creator_id__in=other_ids).update(creator=survivor)
-        # Append-only rows: re-pointing the owner is not an edit of the reading itself.
-        moved["metric_snapshots"] += MetricSnapshot.objects.filter(creator_id__in=other_ids).update(
-            creator=survivor
-        )
-        moved["events"] += ActivityEvent.objects.filter(creator_id__in=other_ids).update(
-            creator=survivor
-        )
+        snapshot[-1]["invitations_folded"] = _merge_invitations(survivor, other, moved)
+        # Collaborations, posts, notes, events, earlier merges; metric snapshots are
+        # append-only, and re-pointing their owner is not an edit of the reading itself.
+        _move(survivor, other, moved)
         survivor.tags.add(*other.tags.all())
         for name in _FILL_FIELDS:
             if getattr(survivor, name) in (None, "") and getattr(other, name) not in (None, ""):
