@@ -256,11 +256,16 @@ def test_creator_page_shows_the_dates_the_reports_covered(
     url = reverse("admin:influencers_creator_change", args=[jane.pk])
     content = client.get(url).content.decode()
     assert "Amazon Attribution report: 2026-11-01 – 2026-11-03 (3 days)" in content
+    week = attribution_csv([("2026-11-01 ~ 2026-11-07", 12, "150.00")], tag="maas=other")
+    CreatorFactory(workspace=workspace, attribution_tag="maas=other")
+    run(workspace, week)
     snapshots = client.get(reverse("admin:influencers_metricsnapshot_changelist")).content
-    assert "2026-11-03" in snapshots.decode()
+    assert "2026-11-01 – 2026-11-07" in snapshots.decode()  # the period column
+    # A gap (no report for Nov 5-6) shows as fewer days than the span.
+    run(workspace, attribution_csv([("2026-11-07", 1, "1.00")]))
     coverage = creator_report_coverage(creator_id=jane.pk)
     assert [(c.first_day, c.last_day, c.days) for c in coverage] == [
-        (dt.date(2026, 11, 1), dt.date(2026, 11, 3), 3)
+        (dt.date(2026, 11, 1), dt.date(2026, 11, 7), 4)
     ]
 
 

@@ -3,8 +3,6 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min
-
 from influencers.models import ImportKind, MetricSnapshot
 
 
@@ -26,24 +24,22 @@ class ReportCoverage:
 
 def creator_report_coverage(*, creator_id: int) -> list[ReportCoverage]:
     """The dates each report kind's period snapshots cover for this creator, in one query:
-    "Amazon Attribution report: 2026-11-01 – 2026-11-03". `days` counts distinct start dates
-    of one-day periods plus the length of longer ones, so gaps in daily reports show up."""
+    "Amazon Attribution report: 2026-11-01 – 2026-11-03 (3 days)". `days` counts the distinct
+    days inside the periods, so a gap in daily reports shows as fewer days than the span.
+    (A creator has at most a few hundred distinct periods: counting days here is cheap.)"""
     rows = (
         MetricSnapshot.objects.filter(creator_id=creator_id, kind=MetricSnapshot.Kind.PERIOD)
-        .values("report_kind")
-        .annotate(
-            first_day=Min("period_start"),
-            last_day=Max("period_end"),
-            n=Count("period_start", distinct=True),
-        )
-        .order_by("report_kind")
+        .values_list("report_kind", "period_start", "period_end")
+        .distinct()
+        .order_by("report_kind", "period_start", "period_end")
     )
+    days: dict[str, set[dt.date]] = {}
+    for report_kind, start, end in rows:
+        covered = days.setdefault(report_kind, set())
+        covered.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
     return [
         ReportCoverage(
-            report_kind=row["report_kind"],
-            first_day=row["first_day"],
-            last_day=row["last_day"],
-            days=row["n"],
+            report_kind=kind, first_day=min(covered), last_day=max(covered), days=len(covered)
         )
-        for row in rows
+        for kind, covered in days.items()
     ]
