@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import (
@@ -50,6 +51,7 @@ from influencers.normalisers import (
     profile_url,
 )
 from influencers.scoring import reason_texts
+from influencers.selectors.metrics import creator_report_coverage
 from influencers.services.collaborations import collaboration_create
 from influencers.services.creators import (
     CREATOR_EDITABLE_FIELDS,
@@ -468,6 +470,7 @@ class CreatorAdmin(
         "rollup_cost",
         "rollup_roi",
         "rollups_updated_at",
+        "report_coverage_display",
         "readiness_score",
         "readiness_reasons_display",
         "readiness_computed_at",
@@ -509,6 +512,7 @@ class CreatorAdmin(
                     ("rollup_collaborations", "rollup_posts", "rollup_views"),
                     ("rollup_orders", "rollup_gmv", "rollup_cost", "rollup_roi"),
                     "rollups_updated_at",
+                    "report_coverage_display",
                     ("created_at", "updated_at"),
                 )
             },
@@ -598,6 +602,29 @@ class CreatorAdmin(
         return format_html(
             '<ul class="list-disc pl-4">{}</ul>',
             format_html_join("", "<li>{}</li>", ((t,) for t in texts)),
+        )
+
+    @display(description=_("dates the reports covered"))
+    def report_coverage_display(self, obj):
+        # Which days the summed report numbers above come from, so a missing day is visible.
+        coverage = creator_report_coverage(creator_id=obj.pk) if obj.pk else []
+        if not coverage:
+            return "-"
+        return format_html(
+            '<ul class="list-disc pl-4">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{}: {} – {} ({})</li>",
+                (
+                    (
+                        c.label,
+                        c.first_day.isoformat(),
+                        c.last_day.isoformat(),
+                        ngettext("%(n)d day", "%(n)d days", c.days) % {"n": c.days},
+                    )
+                    for c in coverage
+                ),
+            ),
         )
 
     @display(description=_("GMV"), ordering="rollup_gmv")

@@ -34,11 +34,16 @@ class MetricSnapshotAdminForm(forms.ModelForm):
 @admin.register(MetricSnapshot)
 class MetricSnapshotAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     form = MetricSnapshotAdminForm
+    # Kind and period are set by the importer (a period needs its report's identity to stay
+    # unique); a reading added by hand is a running total.
+    readonly_fields = ("kind", "period_start", "period_end", "report_kind")
     list_display = (
         "captured_at",
         "creator",
         "collaboration",
         "source",
+        "kind",
+        "period_display",
         "views",
         "clicks",
         "orders",
@@ -47,12 +52,17 @@ class MetricSnapshotAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     list_select_related = ("creator", "collaboration")
     list_filter = (
         ("source", ChoicesDropdownFilter),
+        ("kind", ChoicesDropdownFilter),
         ("creator", AutocompleteSelectFilter),
     )
     list_filter_submit = True
     autocomplete_fields = ("creator", "collaboration", "post")
     fieldsets = (
         (None, {"fields": ("creator", "collaboration", "post", "captured_at", "source")}),
+        (
+            _("Period"),
+            {"fields": ("kind", ("period_start", "period_end"), "report_kind")},
+        ),
         (
             _("Numbers"),
             {
@@ -66,6 +76,14 @@ class MetricSnapshotAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             },
         ),
     )
+
+    @display(description=_("period"), ordering="period_start")
+    def period_display(self, obj):
+        if obj.kind != MetricSnapshot.Kind.PERIOD or not obj.period_start:
+            return "-"
+        if obj.period_start == obj.period_end:
+            return obj.period_start.isoformat()
+        return f"{obj.period_start.isoformat()} – {obj.period_end.isoformat()}"
 
     @display(description=_("sales (GMV)"), ordering="sales")
     def sales_display(self, obj):

@@ -152,6 +152,7 @@ class MetricSnapshotFilter(df.FilterSet):
     collaboration = df.NumberFilter(field_name="collaboration_id", min_value=1, max_value=MAX_BIG)
     post = df.NumberFilter(field_name="post_id", min_value=1, max_value=MAX_BIG)
     source = ChoicesFilter(choices=MetricSnapshot.Source.choices)
+    kind = ChoicesFilter(choices=MetricSnapshot.Kind.choices)
     captured_after = df.IsoDateTimeFilter(field_name="captured_at", lookup_expr="gte")
     captured_before = df.IsoDateTimeFilter(field_name="captured_at", lookup_expr="lt")
 

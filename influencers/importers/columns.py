@@ -81,7 +81,7 @@ ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "notes": (_("Notes (kept in remarks)"), (
         "Notes", "Note", "Remarks", "Comments", "Comment", "备注", "说明")),
     # Report columns (TikTok Shop, Amazon Attribution, Amazon Associates)
-    "date": (_("Date"), ("Date", "Day", "Report date", "日期")),
+    "date": (_("Date"), ("Date", "Day", "Report date", "Date range", "日期", "日期范围")),
     "clicks": (_("Clicks"), ("Clicks", "Click-throughs", "点击", "点击量")),
     "detail_page_views": (_("Detail page views"), (
         "Detail page views", "Detail page views (14d)", "DPV", "详情页浏览量")),

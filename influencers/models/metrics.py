@@ -23,8 +23,17 @@ class AppendOnlyError(Exception):
 
 
 class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
-    """Cumulative numbers for a post or collaboration at one moment. Never edited: a new reading
-    is a new row, so history (and every chart drawn from it) stays true."""
+    """Numbers for a creator, post or collaboration. Never edited: a new reading is a new row,
+    so history (and every chart drawn from it) stays true.
+
+    A snapshot is one of two kinds, because sources report numbers two ways:
+    - a running *total* (TikTok's lifetime counts, a manual reading): a later reading supersedes
+      an earlier one, so roll-ups take the latest;
+    - a *period* (one day, or one date range, of an Amazon report): each period adds to the
+      others, so roll-ups sum them. A period is identified by creator + report kind + dates +
+      `period_key` (tag / ASIN / ad group of the report row): importing the same report again
+      finds it, and a corrected re-export of the same days replaces it instead of adding.
+    """
 
     SAME_CREATOR_FIELDS = ("collaboration", "post")
 
@@ -32,6 +41,10 @@ class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
         MANUAL = "manual", _("Manual")
         IMPORT = "import", _("Import")
         API = "api", _("API")
+
+    class Kind(models.TextChoices):
+        TOTAL = "total", _("Running total")
+        PERIOD = "period", _("Period")
 
     creator = models.ForeignKey(
         "influencers.Creator",
@@ -61,6 +74,23 @@ class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
     )
+    kind = models.CharField(
+        _("kind"),
+        max_length=6,
+        choices=Kind.choices,
+        default=Kind.TOTAL,
+        help_text=_(
+            "A running total supersedes earlier readings; periods (days of a report) add up."
+        ),
+    )
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    # Which report a period came from (an ImportKind value), shown as "Amazon Attribution:
+    # 2026-11-01 - 2026-11-03" on the creator page, and part of the period's identity.
+    report_kind = models.CharField(_("report"), max_length=20, blank=True, default="")
+    # What the period row measures within the report (a hash of tag, ASIN, ad group and
+    # campaign), so two ASINs of one day are two periods, not one replacing the other.
+    period_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     views = models.PositiveBigIntegerField(_("views"), null=True, blank=True)
     likes = models.PositiveBigIntegerField(_("likes"), null=True, blank=True)
     comments = models.PositiveBigIntegerField(_("comments"), null=True, blank=True)
@@ -94,6 +124,32 @@ class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
                 & (Q(commission__isnull=True) | Q(commission__gte=0)),
                 name="snapshot_money_non_negative",
             ),
+            # A period has its dates (in order); a running total has none.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="period",
+                        period_start__isnull=False,
+                        period_end__isnull=False,
+                        period_start__lte=models.F("period_end"),
+                    )
+                    | Q(kind="total", period_start__isnull=True, period_end__isnull=True)
+                ),
+                name="snapshot_period_dates",
+            ),
+            # Idempotent re-import: one snapshot per creator, report, dates and row identity.
+            models.UniqueConstraint(
+                fields=[
+                    "workspace",
+                    "creator",
+                    "report_kind",
+                    "period_start",
+                    "period_end",
+                    "period_key",
+                ],
+                condition=Q(kind="period"),
+                name="snapshot_period_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["creator", "captured_at"], name="snapshot_creator_time"),
@@ -103,6 +159,8 @@ class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
         ]
 
     def __str__(self):
+        if self.kind == self.Kind.PERIOD and self.period_start and self.period_end:
+            return f"{self.period_start:%Y-%m-%d} - {self.period_end:%Y-%m-%d} ({self.source})"
         return f"{self.captured_at:%Y-%m-%d %H:%M} ({self.source})"
 
     def save(self, *args, **kwargs):

@@ -1,7 +1,10 @@
 """Per-creator roll-ups, computed in SQL: one statement for a batch of creators.
 
-Metric snapshots are cumulative readings, so a creator's totals are the sum, over each thing
-measured (a post, else a collaboration, else the creator as a whole), of its *latest* reading.
+A creator's totals add two kinds of metric snapshot: running totals (TikTok lifetime counts,
+manual readings) supersede each other, so each thing measured (a post, else a collaboration,
+else the creator as a whole) counts with its *latest* total; periods (the days of an Amazon
+report) add up, so every period counts (the importer keeps one snapshot per period, so a
+re-import or a corrected re-export is not counted twice).
 Cost is fees + sample costs of collaborations that were not declined/cancelled, plus commission
 paid per the latest readings. ROI = (GMV - cost) / cost, undefined when cost is 0.
 """
@@ -43,6 +46,7 @@ def _sql() -> str:
     dead = ", ".join(
         f"'{s}'" for s in (CollaborationStatus.DECLINED, CollaborationStatus.CANCELLED)
     )
+    total, period = MetricSnapshot.Kind.TOTAL.value, MetricSnapshot.Kind.PERIOD.value
     return f"""
     WITH ids AS (SELECT id FROM influencers_creator WHERE id = ANY(%s::bigint[])),
     ranked AS (
@@ -51,12 +55,18 @@ def _sql() -> str:
                    PARTITION BY s.creator_id, COALESCE(s.post_id, 0),
                                 COALESCE(s.collaboration_id, 0)
                    ORDER BY s.captured_at DESC, s.id DESC) AS rn
-        FROM {snap} s WHERE s.creator_id IN (SELECT id FROM ids)
+        FROM {snap} s WHERE s.creator_id IN (SELECT id FROM ids) AND s.kind = '{total}'
+    ),
+    readings AS (
+        SELECT creator_id, views, orders, sales, commission FROM ranked WHERE rn = 1
+        UNION ALL
+        SELECT s.creator_id, s.views, s.orders, s.sales, s.commission
+        FROM {snap} s WHERE s.creator_id IN (SELECT id FROM ids) AND s.kind = '{period}'
     ),
     m AS (
         SELECT creator_id, SUM(COALESCE(views, 0)) AS views, SUM(COALESCE(orders, 0)) AS orders,
                SUM(COALESCE(sales, 0)) AS gmv, SUM(COALESCE(commission, 0)) AS commission
-        FROM ranked WHERE rn = 1 GROUP BY creator_id
+        FROM readings GROUP BY creator_id
     ),
     c AS (
         SELECT creator_id, COUNT(*) AS n,

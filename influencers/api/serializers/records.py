@@ -236,11 +236,23 @@ class MetricSnapshotSerializer(StrictModelSerializer):
             "post",
             "captured_at",
             "source",
+            "kind",
+            "period_start",
+            "period_end",
+            "report_kind",
             *VALUE_FIELDS,
             "currency",
             "created_at",
         )
-        read_only_fields = ("id", "created_at")
+        # Periods come from imported reports; a reading sent through the API is a total.
+        read_only_fields = (
+            "id",
+            "kind",
+            "period_start",
+            "period_end",
+            "report_kind",
+            "created_at",
+        )
         extra_kwargs = {"captured_at": {"required": False}}
 
     def validate(self, attrs):

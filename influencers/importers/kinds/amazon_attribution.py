@@ -1,8 +1,14 @@
 """Amazon Attribution performance reports: one row per day per ad group, matched to a creator
 by the Attribution tag recorded on the creator (never by name). Unmatched rows are skipped so
-that importing the report again after the tag is recorded picks them up."""
+that importing the report again after the tag is recorded picks them up.
+
+Each row is a *period* snapshot (its day, or the date range in its date cell, else the range
+named above the header, else the day of the import): a creator's orders and sales are the sum
+of the days, not the last day read."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,10 +18,11 @@ from .base import (
     BatchResult,
     ImportContext,
     Row,
+    cell_period,
     creators_by_column,
-    date,
     day_start,
     now,
+    period_range,
     record_key,
     snapshots_record,
 )
@@ -36,6 +43,8 @@ def process_report(ctx: ImportContext, rows: list[Row], *, key_field: str, kind:
     tags = {row.values.get(key_field, "").strip() for row in rows} - {""}
     creators = creators_by_column(ctx, key_field, tags)
     items, item_rows = [], []
+    report_range = period_range(ctx.preamble)
+    import_day = (ctx.job.created_at or now()).astimezone(dt.UTC).date()
     for row in rows:
         tag = row.values.get(key_field, "").strip()
         if not tag:
@@ -47,22 +56,40 @@ def process_report(ctx: ImportContext, rows: list[Row], *, key_field: str, kind:
             continue
         values = metric_values(ctx, result, row)
         captured_at = ctx.job.created_at or now()
+        start, end = report_range or (import_day, import_day)
         day_text = row.values.get("date")
         if day_text:
             try:
-                captured_at = day_start(date(day_text))
+                start, end = cell_period(day_text)
+                captured_at = day_start(end)
             except NormaliseError as exc:
                 result.warn(ctx, row, "date", day_text, exc.reason)
+        identity = record_key(
+            tag,
+            row.values.get("asin", ""),
+            row.values.get("ad_group", ""),
+            row.values.get("campaign", ""),
+        )
+        # The natural key of the row's content (unchanged from before periods existed, so
+        # reports imported then are still recognised when imported again).
         key = record_key(
             kind,
             tag,
-            captured_at.date() if day_text else "",
+            (captured_at.date() if start == end else f"{start}~{end}") if day_text else "",
             row.values.get("asin", ""),
             row.values.get("ad_group", ""),
             row.values.get("campaign", ""),
             sorted((k, str(v)) for k, v in values.items()),
         )
-        items.append({"key": key, "creator_id": creator_id, "captured_at": captured_at, **values})
+        items.append(
+            {
+                "key": key,
+                "creator_id": creator_id,
+                "captured_at": captured_at,
+                "period": (start, end, kind, identity),
+                **values,
+            }
+        )
         item_rows.append(key)
     recorded = snapshots_record(ctx, result, items)
     seen: set[str] = set()

@@ -165,32 +165,69 @@ def record_key(*parts) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:64]
 
 
+_ISO_DAY_RE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+
+
+def _days_in(texts) -> list[dt.date]:
+    found = []
+    for text in texts:
+        for day_text in _ISO_DAY_RE.findall(text or ""):
+            try:
+                found.append(parse_date(day_text))
+            except NormaliseError:
+                continue
+    return found
+
+
 def period_end(preamble: list[list[str]]) -> dt.date | None:
     """The last date named above the header ("Date range: 2026-08-01 ~ 2026-10-31")."""
-    found = None
-    for cells in preamble:
-        for cell in cells:
-            for text in re.findall(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}", cell or ""):
-                try:
-                    found = parse_date(text)
-                except NormaliseError:
-                    continue
-    return found
+    found = _days_in(cell for cells in preamble for cell in cells)
+    return found[-1] if found else None
+
+
+def period_range(preamble: list[list[str]]) -> tuple[dt.date, dt.date] | None:
+    """The dates a report covers, as named above the header (first and last date found)."""
+    found = _days_in(cell for cells in preamble for cell in cells)
+    return (min(found), max(found)) if found else None
+
+
+def cell_period(text: str) -> tuple[dt.date, dt.date]:
+    """A report's date cell: one day ("2026-11-01", "11/01/2026") or a range written in one
+    cell ("2026-11-01 ~ 2026-11-03", "2026-11-01 - 2026-11-03"). Raises NormaliseError."""
+    days = _days_in([text])
+    if len(days) >= 2:
+        start, end = min(days), max(days)
+        return start, end
+    day = date(text)
+    return day, day
 
 
 def snapshots_record(ctx: ImportContext, result: BatchResult, items: list[dict]) -> set[str]:
     """Record one metric snapshot per item unless its natural key was recorded before.
 
-    Each item: {"key", "creator_id", "captured_at", and metric values}. Returns the keys
-    newly recorded. Keys already present (this file imported before, a resumed job, or
-    the same row twice in the file) are skipped; the key rows are written in the same
-    transaction as the snapshots, so a crash leaves either both or neither.
+    Each item: {"key", "creator_id", "captured_at", and metric values}, plus for a period
+    (a day or date range of an Amazon report) "period": (start, end, report_kind, period_key).
+    Returns the keys newly recorded. Keys already present (this file imported before, a
+    resumed job, or the same row twice in the file) are skipped; the key rows are written in
+    the same transaction as the snapshots, so a crash leaves either both or neither.
+
+    A new period replaces the periods of the same creator, report and row identity whose dates
+    overlap it (a corrected re-export of a day, or a later report covering those days): a
+    seller expects each day counted once, with the numbers of the report imported last.
     """
     if not items:
         return set()
     unique: dict[str, dict] = {}
     for item in items:
         unique.setdefault(item["key"], item)
+    # Two rows of one batch for the same period and identity (a corrected line further down
+    # the file): the later one wins, as it would across two imports.
+    by_period: dict[tuple, str] = {}
+    for key, item in unique.items():
+        if item.get("period"):
+            by_period[(item["creator_id"], *item["period"])] = key
+    kept = set(by_period.values())
+    unique = {k: v for k, v in unique.items() if not v.get("period") or k in kept}
     existing = set(
         ImportRecordKey.objects.filter(workspace=ctx.workspace, key__in=list(unique)).values_list(
             "key", flat=True
@@ -199,10 +236,23 @@ def snapshots_record(ctx: ImportContext, result: BatchResult, items: list[dict])
     fresh = [item for key, item in unique.items() if key not in existing]
     if not fresh:
         return set()
+    _periods_replace(ctx, [item for item in fresh if item.get("period")])
     currency = ctx.workspace.default_currency
     snapshots = []
     for item in fresh:
-        values = {k: v for k, v in item.items() if k not in ("key", "creator_id", "captured_at")}
+        values = {
+            k: v for k, v in item.items() if k not in ("key", "creator_id", "captured_at", "period")
+        }
+        period = {}
+        if item.get("period"):
+            start, end, report_kind, period_key = item["period"]
+            period = {
+                "kind": MetricSnapshot.Kind.PERIOD,
+                "period_start": start,
+                "period_end": end,
+                "report_kind": report_kind,
+                "period_key": period_key,
+            }
         snapshots.append(
             MetricSnapshot(
                 workspace=ctx.workspace,
@@ -210,6 +260,7 @@ def snapshots_record(ctx: ImportContext, result: BatchResult, items: list[dict])
                 captured_at=item["captured_at"],
                 source=MetricSnapshot.Source.IMPORT,
                 currency=currency,
+                **period,
                 **values,
             )
         )
@@ -237,6 +288,42 @@ def snapshots_record(ctx: ImportContext, result: BatchResult, items: list[dict])
     )
     result.rollup_creator_ids.update(per_creator)
     return {item["key"] for item in fresh}
+
+
+def _periods_replace(ctx: ImportContext, items: list[dict]) -> None:
+    """Delete the recorded periods these new ones replace: same creator, report and row
+    identity, overlapping dates. One statement for the batch; their row keys go with them
+    (ImportRecordKey.snapshot cascades), so re-importing the replaced report later is seen
+    as new again rather than silently skipped."""
+    if not items:
+        return
+    table = MetricSnapshot._meta.db_table
+    keys = ImportRecordKey._meta.db_table
+    with connection.cursor() as cursor:
+        # The row keys are deleted in the same statement (the cascade is Django's, not the
+        # database's).
+        cursor.execute(
+            f"""
+            WITH gone AS (
+            DELETE FROM {table} s
+             USING unnest(%s::bigint[], %s::date[], %s::date[], %s::text[], %s::text[])
+                   AS n(creator_id, period_start, period_end, report_kind, period_key)
+             WHERE s.workspace_id = %s AND s.kind = 'period'
+               AND s.creator_id = n.creator_id AND s.report_kind = n.report_kind
+               AND s.period_key = n.period_key
+               AND s.period_start <= n.period_end AND s.period_end >= n.period_start
+            RETURNING s.id)
+            DELETE FROM {keys} WHERE snapshot_id IN (SELECT id FROM gone)
+            """,
+            [
+                [item["creator_id"] for item in items],
+                [item["period"][0] for item in items],
+                [item["period"][1] for item in items],
+                [item["period"][2] for item in items],
+                [item["period"][3] for item in items],
+                ctx.workspace.pk,
+            ],
+        )
 
 
 def creators_by_column(ctx: ImportContext, column: str, values: set[str]) -> dict[str, int]:
