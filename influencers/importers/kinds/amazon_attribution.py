@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from influencers.normalisers import NormaliseError
 
 from .base import (
+    EXTRA_CELL_REPORT,
     BatchResult,
     ImportContext,
     Row,
@@ -37,6 +38,8 @@ def process_report(ctx: ImportContext, rows: list[Row], *, key_field: str, kind:
     creators = creators_by_column(ctx, key_field, tags)
     items, item_rows = [], []
     for row in rows:
+        for column, text in row.extra:
+            result.warn(ctx, row, column, text, EXTRA_CELL_REPORT)
         tag = row.values.get(key_field, "").strip()
         if not tag:
             result.skip(ctx, row, key_field, "", _("The row has no tag"))

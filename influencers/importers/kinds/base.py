@@ -39,8 +39,28 @@ OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
 
 @dataclass
 class Row:
-    line: int
+    line: int  # the row number a spreadsheet program shows (header = row 1 of a CSV)
     values: dict[str, str]  # field -> cell text, only the non-empty cells of mapped columns
+    # (column letter, cell text) of the non-empty cells in columns without a header: typed
+    # by the seller, so kept (see EXTRA_CELL) rather than silently dropped.
+    extra: list[tuple[str, str]] = field(default_factory=list)
+
+
+EXTRA_CELL = _("This cell is in a column with no header: it was kept in the creator's remarks.")
+EXTRA_CELL_REPORT = _(
+    "This cell is in a column with no header: it was not imported (a report row has no place "
+    "for it); it is kept here, in the report."
+)
+
+
+def column_letter(index: int) -> str:
+    """The letter a spreadsheet shows above the column at 0-based `index` (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 @dataclass

@@ -38,6 +38,7 @@ from influencers.normalisers.handles import _CANONICAL_URLS
 from influencers.services.creators import creators_reach_refresh
 
 from .base import (
+    EXTRA_CELL,
     BatchResult,
     ImportContext,
     Plain,
@@ -225,6 +226,9 @@ def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
         p.remarks.append(f"{ctx.header('rate')}: {text}")
     if text := v.get("notes"):
         p.remarks.append(text)
+    for column, text in row.extra:
+        result.warn(ctx, row, column, text, EXTRA_CELL)
+        p.remarks.append(f"{column}: {text}")
     return p
 
 
