@@ -61,11 +61,10 @@ def csv_data_rows(path, encoding="utf-8-sig", delimiter=","):
         reader = csv.reader(handle, delimiter=delimiter)
         header = next(reader)
         rows = []
-        start = reader.line_num + 1
-        for cells in reader:
+        # The row a spreadsheet shows: records, not text lines (a note may hold line breaks).
+        for number, cells in enumerate(reader, start=2):
             if any(c.strip() for c in cells):
-                rows.append((start, dict(zip(header, cells, strict=False))))
-            start = reader.line_num + 1
+                rows.append((number, dict(zip(header, cells, strict=False))))
         return rows
 
 

@@ -233,6 +233,7 @@ def _commit_batch(job: ImportJob, ctx: ImportContext, module, batch: Batch, curs
                         recompute_creator_rollups.delay(ids)
 
                     transaction.on_commit(enqueue)
+            ctx.met_creator_ids.update(result.met_creator_ids)  # committed: later batches see it
             return cursor + done
         except IntegrityError:
             # A concurrent import inserted the same handle or record key between our read and
