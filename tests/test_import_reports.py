@@ -176,6 +176,33 @@ def test_a_worker_writes_reasons_in_the_language_of_whoever_started_the_import(w
     assert "names no creator" in english.issues.get(line=7).reason
 
 
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_reports_in_chinese_for_an_import_started_in_chinese(settings, workspace):
+    """The worker process runs with the site's default language (English)."""
+    from influencers.services.imports import import_job_confirm
+    from tests.workers import new_queue, start_worker, stop, tasks_sent_to, wait_until
+
+    with translation.override("zh-hans"):
+        job = _job(workspace, "notes.csv", MULTILINE_CSV)
+    queue = new_queue("test-import-language")
+    worker = start_worker(queue, extra_env={"DJANGO_MEDIA_ROOT": settings.MEDIA_ROOT})
+    try:
+        with tasks_sent_to(queue):
+            import_job_confirm(job=job)
+
+            def finished():
+                job.refresh_from_db()
+                return job.is_finished
+
+            assert wait_until(finished, 90, worker, interval=0.2), "the worker never ran it"
+    finally:
+        stop(worker)
+    assert job.state == ImportState.SUCCEEDED, job.error_message
+    reasons = dict(job.issues.values_list("line", "reason"))
+    assert reasons[7] == "该行未指明达人：没有可用的账号名，也没有可用的邮箱。"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_file_is_refused_in_the_language_of_whoever_started_the_import(workspace):
     with translation.override("zh-hans"):
@@ -223,6 +250,17 @@ def test_cells_beyond_the_header_are_kept_in_the_remarks_and_reported_as_a_warni
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 3)
     ann.refresh_from_db()
     assert ann.remarks.count("call after 6pm") == 1
+
+
+@pytest.mark.django_db
+def test_the_extra_cell_warning_is_in_the_language_of_whoever_started_the_import(workspace):
+    with translation.override("zh-hans"):
+        job = _job(workspace, "extra.csv", EXTRA_CSV)
+    with translation.override("en"):
+        job = pipeline.run(job.pk)
+    assert set(job.issues.values_list("reason", flat=True)) == {
+        "此单元格所在的列没有表头：内容已保留在达人的备注中。"
+    }
 
 
 @pytest.mark.django_db
