@@ -11,8 +11,14 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 
 from influencers.importers import pipeline
+from influencers.importers.kinds.base import column_letter
+from influencers.importers.sources import open_table
 from influencers.models import (
     ActivityEvent,
     Creator,
@@ -341,3 +347,30 @@ def test_overwrite_with_one_changed_count_updates_that_creator_only(workspace):
     assert (job.created_count, job.updated_count) == (0, 1)
     account = PlatformAccount.objects.get(platform="tiktok", handle_normalised="walter95916")
     assert account.followers == 19500
+
+
+# --- properties -------------------------------------------------------------------------
+
+
+@given(st.integers(min_value=0, max_value=16383))
+def test_column_letters_are_the_ones_a_spreadsheet_shows(index):
+    assert column_letter(index) == get_column_letter(index + 1)
+
+
+_cell = st.text(alphabet=st.sampled_from('ab ,"\r\n中'), max_size=8)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_cell, min_size=1, max_size=4), min_size=1, max_size=12))
+def test_csv_rows_are_numbered_by_record_whatever_the_cells_hold(tmp_path_factory, records):
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["Creator Name", "TikTok", "Notes", "Email"])
+    writer.writerows(records)
+    path = tmp_path_factory.mktemp("csv") / "sheet.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    numbers = [number for number, _cells in open_table(path).rows()]
+    assert numbers == list(range(1, len(records) + 2))
