@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpResponseRedirect, JsonResponse, Stream
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
@@ -108,6 +109,7 @@ class ImportJobAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
                     upload=form.cleaned_data["file"],
                     kind=form.cleaned_data["kind"],
                     policy=form.cleaned_data["policy"],
+                    language=translation.get_language(),  # the request's, for the worker
                 )
             except ValidationError as exc:
                 form.add_error("file", exc)

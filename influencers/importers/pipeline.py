@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from influencers.models import ImportIssue, ImportJob, ImportKind, ImportState
@@ -25,7 +25,7 @@ from influencers.models import ImportIssue, ImportJob, ImportKind, ImportState
 from . import columns as cols
 from .errors import FileRefused, JobConflict, refused_no_columns, refused_no_rows
 from .kinds import BatchResult, ImportContext, Row, detect_kind, kind_module
-from .kinds.base import fast_insert
+from .kinds.base import column_letter, fast_insert
 from .parse_ahead import Batch, ParseProcessLost, batches, parsed_batches, wanted
 from .sources import Table, open_table
 
@@ -142,6 +142,9 @@ def data_rows(prepared: Prepared) -> Iterator[Row | None]:
     """The data rows below the header, as Row objects; a row that repeats the header yields
     None (it is counted and skipped)."""
     mapped = [(c.index, c.field) for c in prepared.columns if c.field]
+    # Columns with no header (between named ones, or past the last): their cells are kept.
+    width = len(prepared.headers)
+    nameless = {c.index for c in prepared.columns if not c.field and not c.header}
     header_key = [cols.header_key(h) for h in prepared.headers]
     first_header = prepared.headers[0] if prepared.headers else None
     started = False
@@ -161,7 +164,12 @@ def data_rows(prepared: Prepared) -> Iterator[Row | None]:
         for index, field in mapped:
             if index < len(cells) and cells[index]:
                 values[field] = cells[index]
-        yield Row(line=line, values=values)
+        extra = [
+            (column_letter(index), text)
+            for index, text in enumerate(cells)
+            if text and (index >= width or index in nameless)
+        ]
+        yield Row(line=line, values=values, extra=extra)
 
 
 def count_rows(prepared: Prepared) -> int:
@@ -237,6 +245,7 @@ def _commit_batch(job: ImportJob, ctx: ImportContext, module, batch: Batch, curs
                         recompute_creator_rollups.delay(ids)
 
                     transaction.on_commit(enqueue)
+            ctx.met_creator_ids.update(result.met_creator_ids)  # committed: later batches see it
             return cursor + done
         except IntegrityError:
             # A concurrent import inserted the same handle or record key between our read and
@@ -282,46 +291,55 @@ def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
         job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
         if not acquired or job.is_finished:
             return job
-        try:
-            prepared = prepare(job)
-            total = count_rows(prepared)
-        except FileRefused as exc:
-            _finish(job, ImportState.FAILED, str(exc))
-            return job
-        ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportState.RUNNING,
-            rows_total=total,
-            kind=prepared.kind,
-            encoding=prepared.table.encoding,
-            delimiter=prepared.table.delimiter,
-            sheet=prepared.table.sheet,
-            header_line=prepared.header_line,
-            started_at=job.started_at or timezone.now(),
-            heartbeat_at=timezone.now(),
-        )
-        job.refresh_from_db()
-        ctx = context(job, prepared)
-        module = kind_module(prepared.kind)
-        try:
-            cursor = _write_rows(job, ctx, module, prepared, total, batch_size)
-            if cursor != total:
-                raise FileRefused(
-                    _(
-                        "The file changed while it was being imported: %(read)s of the "
-                        "%(total)s rows counted at the start were read. Upload it again: rows "
-                        "already imported are matched, not doubled."
-                    )
-                    % {"read": cursor, "total": total},
-                    "changed",
-                )
-        except JobConflict:
-            return ImportJob.objects.get(pk=job.pk)
-        except FileRefused as exc:  # the file changed under us: keep what is committed
-            _finish(job, ImportState.FAILED, str(exc))
-            return job
-        _finish(job, ImportState.SUCCEEDED, "")
-        job.refresh_from_db()
+        # A worker runs without a request: the job's reasons and messages are written in the
+        # language of whoever started it (the parse process inherits it, see parse_ahead).
+        if job.language:
+            with translation.override(job.language):
+                return _run(job, batch_size)
+        return _run(job, batch_size)
+
+
+def _run(job: ImportJob, batch_size: int) -> ImportJob:
+    try:
+        prepared = prepare(job)
+        total = count_rows(prepared)
+    except FileRefused as exc:
+        _finish(job, ImportState.FAILED, str(exc))
         return job
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportState.RUNNING,
+        rows_total=total,
+        kind=prepared.kind,
+        encoding=prepared.table.encoding,
+        delimiter=prepared.table.delimiter,
+        sheet=prepared.table.sheet,
+        header_line=prepared.header_line,
+        started_at=job.started_at or timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    ctx = context(job, prepared)
+    module = kind_module(prepared.kind)
+    try:
+        cursor = _write_rows(job, ctx, module, prepared, total, batch_size)
+        if cursor != total:
+            raise FileRefused(
+                _(
+                    "The file changed while it was being imported: %(read)s of the "
+                    "%(total)s rows counted at the start were read. Upload it again: rows "
+                    "already imported are matched, not doubled."
+                )
+                % {"read": cursor, "total": total},
+                "changed",
+            )
+    except JobConflict:
+        return ImportJob.objects.get(pk=job.pk)
+    except FileRefused as exc:  # the file changed under us: keep what is committed
+        _finish(job, ImportState.FAILED, str(exc))
+        return job
+    _finish(job, ImportState.SUCCEEDED, "")
+    job.refresh_from_db()
+    return job
 
 
 def _finish(job: ImportJob, state: str, message: str) -> None:

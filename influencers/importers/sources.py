@@ -2,8 +2,11 @@
 GB18030 / cp1252 detection, delimiter sniffing) or read XLSX (read-only, streamed), refusing
 what is not a spreadsheet, too large, or a zip bomb *before* it is parsed.
 
-Rows are yielded as (line number, list of cell texts), streamed: memory does not grow with the
-file. Cell values are turned into text the way a user sees them (1234.0 -> "1234", a date
+Rows are yielded as (row number, list of cell texts), streamed: memory does not grow with the
+file. The row number is the one a spreadsheet program shows for that row (the header of a CSV
+is row 1), so that a report's "row 6" is the sheet's row 6: for a CSV it counts records, not
+text lines (a quoted cell with line breaks is one row); for an XLSX it is the sheet's own row.
+Cell values are turned into text the way a user sees them (1234.0 -> "1234", a date
 -> "2026-03-14") so the kinds parse CSV and XLSX alike.
 """
 
@@ -160,10 +163,10 @@ class Table:
         with open(self.path, "rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
             reader = csv.reader(text, delimiter=self.delimiter, strict=True)
-            previous_end = 0
+            previous_end = 0  # the text line the last record ended on, for a broken file
             try:
-                for cells in reader:
-                    yield previous_end + 1, [c.strip() for c in cells]
+                for number, cells in enumerate(reader, start=1):
+                    yield number, [c.strip() for c in cells]
                     previous_end = reader.line_num
             except csv.Error as exc:
                 message = str(exc)

@@ -68,6 +68,9 @@ class ImportJob(WorkspaceOwnedModel):
     state = models.CharField(
         _("state"), max_length=16, choices=ImportState.choices, default=ImportState.PENDING
     )
+    # The language of the person who started the import: the worker has no request, so it
+    # writes the job's reasons and messages in this one ("" = the site's default).
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
     # The cursor: data rows committed so far. Written in the same transaction as each batch,
     # so a restarted job resumes exactly after the last committed row.
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from influencers import policy
@@ -40,8 +40,12 @@ def import_job_create(
     policy: str = ImportPolicy.FILL_EMPTY,
     sheet: str = "",
     column_mapping: dict | None = None,
+    language: str | None = None,
 ) -> ImportJob:
-    """Store the upload and create a pending job. Raises FileTooLarge / ValidationError."""
+    """Store the upload and create a pending job. Raises FileTooLarge / ValidationError.
+
+    `language` is the starter's language; by default the active one (the admin's or API's
+    request language, set by LocaleMiddleware), so the worker reports in it later."""
     if upload.size is not None and upload.size > import_max_bytes():
         raise FileTooLarge(
             _("The file is larger than the limit of %(mb)s MB.")
@@ -62,10 +66,21 @@ def import_job_create(
         column_mapping=mapping,
         original_filename=name,
         size=upload.size or 0,
+        language=_job_language(language),
     )
     job.file.save(name, upload, save=False)
     job.save()
     return job
+
+
+def _job_language(language: str | None) -> str:
+    language = language if language is not None else translation.get_language()
+    if not language:
+        return ""
+    try:
+        return translation.get_supported_language_variant(language.lower())
+    except LookupError:  # a language we have no translation for: the site's default
+        return ""
 
 
 def _clean_mapping(mapping: dict | None) -> dict:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema, inline_serializer
 from rest_framework import exceptions, renderers, serializers, status
@@ -151,6 +152,8 @@ class ImportJobListCreateView(IdempotencyMixin, APIView):
                 policy=data["policy"],
                 sheet=data["sheet"],
                 column_mapping=data["column_mapping"],
+                # Accept-Language, as LocaleMiddleware activated it: the worker reports in it.
+                language=translation.get_language(),
             )
         except FileTooLarge as exc:
             raise PayloadTooLarge(exc.messages[0]) from exc

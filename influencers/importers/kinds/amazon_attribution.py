@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from influencers.normalisers import NormaliseError
 
 from .base import (
+    EXTRA_CELL_REPORT,
     BatchResult,
     ImportContext,
     Row,
@@ -46,6 +47,8 @@ def process_report(ctx: ImportContext, rows: list[Row], *, key_field: str, kind:
     report_range = period_range(ctx.preamble)
     import_day = (ctx.job.created_at or now()).astimezone(dt.UTC).date()
     for row in rows:
+        for column, text in row.extra:
+            result.warn(ctx, row, column, text, EXTRA_CELL_REPORT)
         tag = row.values.get(key_field, "").strip()
         if not tag:
             result.skip(ctx, row, key_field, "", _("The row has no tag"))

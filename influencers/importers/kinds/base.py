@@ -39,8 +39,28 @@ OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
 
 @dataclass
 class Row:
-    line: int
+    line: int  # the row number a spreadsheet program shows (header = row 1 of a CSV)
     values: dict[str, str]  # field -> cell text, only the non-empty cells of mapped columns
+    # (column letter, cell text) of the non-empty cells in columns without a header: typed
+    # by the seller, so kept (see EXTRA_CELL) rather than silently dropped.
+    extra: list[tuple[str, str]] = field(default_factory=list)
+
+
+EXTRA_CELL = _("This cell is in a column with no header: it was kept in the creator's remarks.")
+EXTRA_CELL_REPORT = _(
+    "This cell is in a column with no header: it was not imported (a report row has no place "
+    "for it); it is kept here, in the report."
+)
+
+
+def column_letter(index: int) -> str:
+    """The letter a spreadsheet shows above the column at 0-based `index` (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 @dataclass
@@ -52,6 +72,12 @@ class ImportContext:
     headers: dict[str, str]  # field -> the column's header as written
     preamble: list[list[str]] = field(default_factory=list)  # rows above the header
     decimal_comma: bool | None = None  # a semicolon file writes 4,5 for four and a half
+    # Creators that rows of this job's earlier batches were applied to: "overwrite" replaces
+    # the pool's values with the file's once; a later row of the same file for the same
+    # creator (a duplicate) only fills what is empty, as duplicates inside a file always do —
+    # else two differing duplicates would flip the creator back and forth, and every
+    # re-import of an unchanged file would report (and write) them as updated.
+    met_creator_ids: set[int] = field(default_factory=set)
 
     def header(self, field_name: str) -> str:
         return self.headers.get(field_name, field_name)
@@ -62,12 +88,18 @@ class BatchResult:
     counts: Counter = field(default_factory=Counter)
     issues: list[ImportIssue] = field(default_factory=list)
     rollup_creator_ids: set[int] = field(default_factory=set)
+    met_creator_ids: set[int] = field(default_factory=set)  # see ImportContext
 
     def outcome(self, name: str) -> None:
         self.counts[name] += 1
 
     def copy(self) -> BatchResult:
-        return BatchResult(Counter(self.counts), list(self.issues), set(self.rollup_creator_ids))
+        return BatchResult(
+            Counter(self.counts),
+            list(self.issues),
+            set(self.rollup_creator_ids),
+            set(self.met_creator_ids),
+        )
 
     def issue(
         self,

@@ -51,6 +51,7 @@ from influencers.services.creators import creators_reach_refresh
 
 from ..columns import LABEL_LANGUAGES
 from .base import (
+    EXTRA_CELL,
     BatchResult,
     ImportContext,
     Plain,
@@ -288,6 +289,9 @@ def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
         p.remarks.append(f"{ctx.header('rate')}: {text}")
     if text := v.get("notes"):
         p.remarks.append(text)
+    for column, text in row.extra:
+        result.warn(ctx, row, column, text, EXTRA_CELL)
+        p.remarks.append(f"{column}: {text}")
     return p
 
 
@@ -307,6 +311,7 @@ class Entity:
     changes: int = 0
     created_by_row: bool = False
     reach_changed: bool = False
+    met: bool = False  # a row of this job was applied to it already (see ImportContext)
 
 
 @contextlib.contextmanager
@@ -598,7 +603,9 @@ class CreatorBatch:
             names = [f.attname for f in columns]
             for values in cursor.fetchall():
                 creator = Plain(dict(zip(names, values, strict=True)))
-                self.entities[creator.pk] = Entity(creator=creator, in_db=True)
+                self.entities[creator.pk] = Entity(
+                    creator=creator, in_db=True, met=creator.pk in self.ctx.met_creator_ids
+                )
             cursor.execute(
                 f"SELECT id, creator_id, platform, handle_normalised, followers, average_views, "
                 f"engagement_rate FROM {quote(PlatformAccount._meta.db_table)} "
@@ -639,13 +646,13 @@ class CreatorBatch:
                 self.entities[creator_id].tag_keys.add(name.casefold())
 
     # --- applying a row ---------------------------------------------------------------------
-    def _set(self, entity: Entity, name: str, value, first: bool) -> None:
+    def _set(self, entity: Entity, name: str, value, first: bool, overwrite: bool) -> None:
         if value in (None, ""):
             return
         current = getattr(entity.creator, name)
         if current == value:
             return
-        if first or self.overwrite or _empty(name, current):
+        if first or overwrite or _empty(name, current):
             setattr(entity.creator, name, value)
             entity.dirty.add(name)
             entity.changes += 1
@@ -667,10 +674,12 @@ class CreatorBatch:
             return "skipped"
         before = entity.changes
         creator = entity.creator
-        if p.name and self.overwrite and not first:
-            self._set(entity, "display_name", p.name, first)
+        overwrite = self.overwrite and not entity.met
+        entity.met = True
+        if p.name and overwrite and not first:
+            self._set(entity, "display_name", p.name, first, overwrite)
         for name, value in {**p.fields, **(extra_fields or {})}.items():
-            self._set(entity, name, value, first)
+            self._set(entity, name, value, first, overwrite)
         primary = None
         for platform, raw, norm in p.accounts:
             key = (platform, norm.lower())
@@ -717,7 +726,7 @@ class CreatorBatch:
                     continue
                 if (
                     current is None
-                    or self.overwrite
+                    or overwrite
                     or (p.followers_authoritative and name == "followers")
                 ):
                     setattr(primary, name, value)
@@ -816,7 +825,9 @@ class CreatorBatch:
                 )
             )
         fast_insert(ActivityEvent, events)
-        return {ref: e.creator.pk for ref, e in self.entities.items()}
+        ids = {ref: e.creator.pk for ref, e in self.entities.items()}
+        self.result.met_creator_ids.update(pk for ref, pk in ids.items() if self.entities[ref].met)
+        return ids
 
     def _write_tags(self) -> None:
         wanted: dict[str, str] = {}

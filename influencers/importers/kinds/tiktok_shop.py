@@ -42,7 +42,7 @@ def process(ctx: ImportContext, rows: list[Row]) -> BatchResult:
     for row in rows:
         values = dict(row.values)
         # Only the TikTok account identifies a creator here; emails in a report are not ours.
-        p = parse_row(ctx, result, Row(line=row.line, values=values))
+        p = parse_row(ctx, result, Row(line=row.line, values=values, extra=row.extra))
         p.accounts = [a for a in p.accounts if a[0] == "tiktok"]
         p.emails, p.phones, p.others = [], [], []
         if not p.accounts:
