@@ -23,7 +23,7 @@ install: $(STAMP) messages
 
 # Compiled translations, rebuilt only when a .po changed (what compilemessages runs: msgfmt
 # --check-format); a second `make run` does not pay a Django start for them.
-PO_FILES := $(wildcard influencers/locale/*/LC_MESSAGES/*.po)
+PO_FILES := $(wildcard influencers/locale/*/LC_MESSAGES/*.po influencers/theme_locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 messages: $(MO_FILES)

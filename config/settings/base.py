@@ -111,7 +111,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Languages: English and Simplified Chinese; chosen by the browser or the admin switch.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [BASE_DIR / "influencers" / "locale"]
+# Ours first (it wins), then the admin theme's: django-unfold ships no translations, so its
+# strings are translated in influencers/theme_locale (see tests/test_admin_zh_chrome.py).
+LOCALE_PATHS = [BASE_DIR / "influencers" / "locale", BASE_DIR / "influencers" / "theme_locale"]
 USE_I18N = True
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="UTC")
 USE_TZ = True
