@@ -61,6 +61,7 @@ from influencers.services.creators import (
 )
 from influencers.services.notes import note_add
 
+from .fields import CountField, CountryField, LanguageField, LanguagesField
 from .merge import CreatorMergeAdminMixin
 from .mixins import (
     EDIT_ROLES,
@@ -95,11 +96,28 @@ def _workspace_id_of(form, creator) -> int | None:
     return workspace.pk if workspace is not None else form.instance.workspace_id
 
 
+def _label(model, name):
+    return model._meta.get_field(name).verbose_name
+
+
 class CreatorAdminForm(forms.ModelForm):
+    # Picked by name in the UI's language (admin/fields.py), not typed as codes.
+    country = CountryField(label=_label(Creator, "country"))
+    language = LanguageField(label=_label(Creator, "language"))
+    languages = LanguagesField(label=_label(Creator, "languages"))
+
     class Meta:
         model = Creator
         formfield_callback = https_formfield
         fields = (*CREATOR_EDITABLE_FIELDS, "tags")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A code stored by an import that ISO does not list stays selectable, not refused.
+        stored = [self.instance.language, *(self.instance.languages or [])]
+        for name in ("language", "languages"):
+            if name in self.fields:
+                self.fields[name].keep_codes(stored)
 
     def clean_country(self):
         value = self.cleaned_data.get("country", "")
@@ -112,6 +130,10 @@ class CreatorAdminForm(forms.ModelForm):
 
 
 class PlatformAccountForm(forms.ModelForm):
+    # Counts as sellers write them ("12.5k", "1.2万"), read like the import reads them.
+    followers = CountField(required=False, label=_label(PlatformAccount, "followers"))
+    average_views = CountField(required=False, label=_label(PlatformAccount, "average_views"))
+
     class Meta:
         model = PlatformAccount
         formfield_callback = https_formfield
@@ -299,15 +321,27 @@ class CollaborationInline(WorkspaceScopedInlineMixin, TabularInline):
     """Compact list of the creator's deals; status moves on the collaboration's own page."""
 
     model = Collaboration
-    fields = ("kind", "status", "campaign", "fee", "currency", "post_by", "sample_shipped_on")
+    # A deal can be written down from the creator's page: what (products, marketplace shown in
+    # each choice), for what (fee, commission) and when the post is due.
+    fields = (
+        "kind",
+        "status",
+        "products",
+        "campaign",
+        "fee",
+        "currency",
+        "commission_rate",
+        "post_by",
+        "sample_shipped_on",
+    )
     readonly_fields = ("status", "sample_shipped_on")
-    autocomplete_fields = ("campaign",)
+    autocomplete_fields = ("campaign", "products")
     show_change_link = True
     extra = 0
     per_page = 20
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("campaign")
+        return super().get_queryset(request).select_related("campaign").prefetch_related("products")
 
 
 class NoteInline(WorkspaceScopedInlineMixin, StackedInline):
@@ -414,7 +448,7 @@ class CreatorChangeList(ChangeList):
 
 
 # Fields of the collaboration inline handed to collaboration_create for a new row.
-NEW_COLLABORATION_FIELDS = ("campaign", "fee", "currency", "post_by")
+NEW_COLLABORATION_FIELDS = ("campaign", "fee", "currency", "commission_rate", "post_by")
 
 
 @admin.register(Creator)

@@ -48,7 +48,9 @@ class Product(WorkspaceOwnedModel):
         indexes = [models.Index(fields=["workspace", "category"], name="product_ws_category")]
 
     def __str__(self):
-        return f"{self.asin} {self.title}".strip()
+        # The marketplace is part of who the product is: one ASIN sold in three marketplaces
+        # showed as three identical choices.
+        return f"{self.asin} · {self.marketplace} {self.title}".strip()
 
 
 class Campaign(WorkspaceOwnedModel):
