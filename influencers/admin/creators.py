@@ -51,6 +51,11 @@ from influencers.normalisers import (
     profile_url,
 )
 from influencers.scoring import reason_texts
+from influencers.selectors.creator_profile import (
+    creator_profile,
+    event_sentence,
+    format_roi,
+)
 from influencers.selectors.metrics import creator_report_coverage
 from influencers.services.collaborations import collaboration_create
 from influencers.services.creators import (
@@ -298,6 +303,7 @@ class PlatformAccountInline(WorkspaceScopedInlineMixin, TabularInline):
     readonly_fields = ("handle_normalised",)
     show_change_link = True
     extra = 0
+    tab = True
 
 
 class ContactMethodInline(PersonalDataAdminMixin, WorkspaceScopedInlineMixin, TabularInline):
@@ -311,6 +317,7 @@ class ContactMethodInline(PersonalDataAdminMixin, WorkspaceScopedInlineMixin, Ta
     # row already says what it is.
     show_title = False
     extra = 0
+    tab = True
 
     @display(description=_("value"))
     def masked_value(self, obj):
@@ -338,6 +345,7 @@ class CollaborationInline(WorkspaceScopedInlineMixin, TabularInline):
     autocomplete_fields = ("campaign", "products")
     show_change_link = True
     extra = 0
+    tab = True
     per_page = 20
 
     def get_queryset(self, request):
@@ -349,6 +357,7 @@ class NoteInline(WorkspaceScopedInlineMixin, StackedInline):
     fields = (("kind", "occurred_at", "follow_up_on"), "body", "author")
     readonly_fields = ("author",)
     extra = 0
+    tab = True
     per_page = 10
     formfield_overrides = {
         Note._meta.get_field("body").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}
@@ -363,12 +372,20 @@ class RecentActivityInline(ReadOnlyTabularInline):
 
     model = ActivityEvent
     fk_name = "creator"
-    fields = ("created_at", "verb", "actor", "data")
+    # In plain words (selectors.creator_profile.event_sentence), not "note.added" and raw JSON.
+    fields = ("created_at", "what_happened", "actor")
+    readonly_fields = ("created_at", "what_happened", "actor")
     verbose_name_plural = _("recent activity")
     per_page = 20
+    tab = True
+    show_title = False  # the "what happened" column says it, in words
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    @display(description=_("what happened"))
+    def what_happened(self, obj):
+        return event_sentence(obj)
 
 
 # --- creators --------------------------------------------------------------------------------
@@ -502,7 +519,7 @@ class CreatorAdmin(
         "rollup_orders",
         "rollup_gmv",
         "rollup_cost",
-        "rollup_roi",
+        "roi",
         "rollups_updated_at",
         "report_coverage_display",
         "readiness_score",
@@ -512,11 +529,21 @@ class CreatorAdmin(
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("display_name", "status", "owner", "agency", "tags", "rating")}),
-        (_("Where and what language"), {"fields": ("country", "language", "languages")}),
+        (
+            _("Profile"),
+            {
+                "classes": ["tab"],
+                "fields": ("display_name", "status", "owner", "agency", "tags", "rating"),
+            },
+        ),
+        (
+            _("Where and what language"),
+            {"classes": ["tab"], "fields": ("country", "language", "languages")},
+        ),
         (
             _("Consent, Amazon and TikTok Shop"),
             {
+                "classes": ["tab"],
                 "fields": (
                     "consent_to_contact",
                     "consent_amazon_links",
@@ -524,31 +551,33 @@ class CreatorAdmin(
                     "associates_tracking_id",
                     "attribution_tag",
                     "tiktok_shop_status",
-                )
+                ),
             },
         ),
-        (_("Remarks"), {"fields": ("remarks",)}),
+        (_("Remarks"), {"classes": ["tab"], "fields": ("remarks",)}),
         (
             _("Switch-over readiness"),
             {
+                "classes": ["tab"],
                 "fields": (
                     ("readiness_score", "readiness_computed_at"),
                     "readiness_reasons_display",
-                )
+                ),
             },
         ),
         (
             _("Results"),
             {
+                "classes": ["tab"],
                 "fields": (
                     "last_contacted_at",
                     ("followers", "engagement_rate"),
                     ("rollup_collaborations", "rollup_posts", "rollup_views"),
-                    ("rollup_orders", "rollup_gmv", "rollup_cost", "rollup_roi"),
+                    ("rollup_orders", "rollup_gmv", "rollup_cost", "roi"),
                     "rollups_updated_at",
                     "report_coverage_display",
                     ("created_at", "updated_at"),
-                )
+                ),
             },
         ),
     )
@@ -559,6 +588,14 @@ class CreatorAdmin(
         NoteInline,
         RecentActivityInline,
     )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The profile on top of the page (admin/influencers/creator/change_form.html).
+        extra_context = dict(extra_context or {})
+        creator = self.get_object(request, object_id)
+        if creator is not None:
+            extra_context["profile"] = creator_profile(creator)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         # The main TikTok account (most followers) as two correlated subqueries: evaluated for
@@ -667,9 +704,7 @@ class CreatorAdmin(
 
     @display(description=_("ROI"), ordering="rollup_roi")
     def roi(self, obj):
-        if obj.rollup_roi is None:
-            return "-"
-        return f"{number_format(obj.rollup_roi * 100, 0)}%"
+        return format_roi(obj.rollup_roi)  # one meaning and format: list, page and profile
 
     def save_model(self, request, obj, form, change):
         """Through creator_create / creator_update, so normalising and the activity event

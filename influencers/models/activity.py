@@ -65,4 +65,5 @@ class ActivityEvent(WorkspaceOwnedModel):
         ]
 
     def __str__(self):
-        return self.verb
+        # The label in the reader's language ("Note added"), never the code ("note.added").
+        return str(self.get_verb_display())

@@ -59,3 +59,24 @@ def test_log_in_switch_to_chinese_and_open_a_creator(page, live_server, pool):
     # Django's own admin strings are translated, and so are ours.
     assert "保存" in body
     page.screenshot(path=str(ARTIFACTS / "creator_zh.png"), full_page=True)
+    # The page opens on the profile: summary, KPI tiles, trend and timeline, form in tabs below.
+    assert page.locator("#creator-profile").is_visible()
+    assert page.locator("#profile-kpis").inner_text().count("\n") >= 4
+    assert "新增记录" in page.locator("#profile-timeline").inner_text()
+    assert page.get_by_text("基本资料", exact=True).first.is_visible()  # the first tab
+
+
+def test_the_creator_profile_in_english_with_its_tabs(page, live_server, pool):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _login(page, live_server)
+    page.goto(f"{live_server.url}/admin/influencers/creator/{pool.pk}/change/")
+
+    assert page.locator("#creator-profile").is_visible()
+    assert "125,000" in page.locator("#profile-kpis").inner_text()
+    assert "Note added: Performance" in page.locator("#profile-timeline").inner_text()
+    # The edit form is in tabs: the remarks field is hidden until its tab is opened.
+    remarks = page.locator("textarea[name=remarks]")
+    assert not remarks.is_visible()
+    page.locator("nav a", has_text="Remarks").first.click()
+    assert remarks.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "creator_profile_en.png"), full_page=True)
