@@ -52,6 +52,15 @@ def import_jobs_requeue_stalled() -> list[int]:
     return requeue()
 
 
+@shared_task(acks_late=True, time_limit=1800)
+def pool_counts_record_all() -> int:
+    """Every workspace's counts for today (the dashboard's history); safe to run twice."""
+    from influencers.models import Workspace
+    from influencers.services.pool_counts import pool_counts_record
+
+    return sum(pool_counts_record(workspace) for workspace in Workspace.objects.all())
+
+
 # The switch-over's tasks live in their own module; importing it here registers them with
 # Celery's autodiscovery (which only imports `<app>.tasks`).
 from influencers import tasks_switchover  # noqa: E402,F401

@@ -258,6 +258,11 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default
 IMPORT_PARSE_PROCESS_MIN_ROWS = env.int("IMPORT_PARSE_PROCESS_MIN_ROWS", default=20_000)
 # Jobs whose worker died (no progress for 5 minutes) are queued again; they resume at their
 # last committed batch.
+# The pool's daily counts behind the dashboard's charts (idempotent per workspace and day).
+CELERY_BEAT_SCHEDULE["record-pool-counts-daily"] = {
+    "task": "influencers.tasks.pool_counts_record_all",
+    "schedule": crontab(hour=23, minute=50),
+}
 CELERY_BEAT_SCHEDULE["requeue-stalled-imports"] = {
     "task": "influencers.tasks.import_jobs_requeue_stalled",
     "schedule": timedelta(minutes=5),
@@ -268,6 +273,8 @@ CELERY_BEAT_SCHEDULE["requeue-stalled-imports"] = {
 READINESS_DEBOUNCE_SECONDS = env.int("READINESS_DEBOUNCE_SECONDS", default=5)
 # Id ranges of a whole-workspace recompute scored at once, each on its own connection.
 READINESS_PARALLEL = env.int("READINESS_PARALLEL", default=2)
+# From this readiness score a creator counts as "ready for the switch" on the dashboard.
+READINESS_READY_SCORE = env.int("READINESS_READY_SCORE", default=60)
 # Invitation emails per second across all workers (a Redis counter per second).
 SWITCHOVER_SEND_RATE = env.int("SWITCHOVER_SEND_RATE", default=200)
 # Invitations per fan-out task.

@@ -56,6 +56,7 @@ from influencers.selectors.creator_profile import (
     event_sentence,
     format_roi,
 )
+from influencers.selectors.dashboard import stale_accounts_q
 from influencers.selectors.metrics import creator_report_coverage
 from influencers.services.collaborations import collaboration_create
 from influencers.services.creators import (
@@ -788,6 +789,22 @@ def _demote_primaries(creator, formset) -> None:
 # --- platform accounts and contact methods on their own ------------------------------------------
 
 
+class SyncedFilter(admin.SimpleListFilter):
+    """Accounts whose numbers are stale (not refreshed in 30 days, or never): the dashboard's
+    "stale metrics" card links here."""
+
+    title = _("numbers refreshed")
+    parameter_name = "synced"
+
+    def lookups(self, request, model_admin):
+        return (("stale", _("Not in the last 30 days")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            return queryset.filter(stale_accounts_q())
+        return queryset
+
+
 @admin.register(PlatformAccount)
 class PlatformAccountAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     form = PlatformAccountForm
@@ -801,7 +818,7 @@ class PlatformAccountAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
         "last_synced_at",
     )
     list_select_related = ("creator",)
-    list_filter = ("platform",)
+    list_filter = ("platform", SyncedFilter)
     search_fields = ("handle_normalised__startswith",)
     search_help_text = _("Handle (beginning)")
     autocomplete_fields = ("creator",)

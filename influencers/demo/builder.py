@@ -53,6 +53,7 @@ from influencers.normalisers import (
     normalise_phone,
     profile_url,
 )
+from influencers.services.pool_counts import pool_counts_backfill
 from influencers.services.readiness import readiness_recompute
 from influencers.services.rollups import creator_rollups_store
 from influencers.services.switchover import switchover_plan_create
@@ -140,6 +141,8 @@ def _seed_workspace(spec: WorkspaceSpec) -> SeedReport:
     if Creator.objects.filter(workspace=workspace).exists():
         return SeedReport(spec.slug, workspace.name, False, workspace_counts(workspace))
     _WorkspaceBuilder(spec, workspace).build()
+    # The dashboard's charts have weeks to show from the first `make run`.
+    pool_counts_backfill(workspace)
     return SeedReport(
         spec.slug, workspace.name, True, workspace_counts(workspace), pool_digest(workspace)
     )

@@ -23,6 +23,7 @@ from .imports import (
 from .merges import CreatorMerge
 from .metrics import COUNT_FIELDS, AppendOnlyError, MetricSnapshot
 from .notes import Note
+from .pool_counts import PoolDailyCount
 from .readiness import CreatorReadiness
 from .switchover import (
     AmazonLinkSettings,
@@ -57,6 +58,7 @@ __all__ = [
     "ImportState",
     "CreatorMerge",
     "CreatorReadiness",
+    "PoolDailyCount",
     "Marketplace",
     "Membership",
     "MetricSnapshot",
