@@ -8,6 +8,9 @@ class InfluencersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Register the tasks with Celery in every process (web, worker, tests): services queue
+        # them by name through influencers.background, never by importing them.
+        import influencers.tasks  # noqa: F401
         from influencers.services.readiness import connect_signals
 
         connect_signals()

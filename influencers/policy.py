@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from influencers.models import ContactMethod, Membership
@@ -60,6 +61,49 @@ def roles_for(action: str) -> frozenset[str]:
 def may(role: str | None, action: str) -> bool:
     """May a member with `role` (None: not a member) do `action` in the workspace?"""
     return role is not None and RANK[role] >= RANK[LEAST_ROLE[action]]
+
+
+def role_of(actor, workspace) -> str | None:
+    """`actor`'s role in `workspace` (superusers are owners everywhere), cached on the actor for
+    the rest of its request or task."""
+    if getattr(actor, "is_superuser", False):
+        return Role.OWNER
+    workspace_id = getattr(workspace, "pk", workspace)
+    cache = actor.__dict__.setdefault("_ipm_workspace_roles", {})
+    if workspace_id not in cache:
+        cache[workspace_id] = (
+            Membership.objects.filter(user=actor, workspace_id=workspace_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[workspace_id]
+
+
+def require(actor, workspace, action: str) -> None:
+    """Refuse (PermissionDenied) a write the acting user's role does not allow.
+
+    The services call this, so the admin, the API and anything else that writes get the same
+    answer. `actor=None` is the system itself (an import, a task, the demo loader), which acts
+    on behalf of whoever started it and was checked then."""
+    if actor is None:
+        return
+    if not may(role_of(actor, workspace), action):
+        raise PermissionDenied(
+            _("Your role in this workspace does not allow this (%(action)s).")
+            % {"action": ACTION_LABELS.get(action, action)}
+        )
+
+
+ACTION_LABELS = {
+    Action.VIEW: _("view"),
+    Action.ADD: _("add"),
+    Action.CHANGE: _("change"),
+    Action.DELETE: _("delete"),
+    Action.MERGE: _("merge"),
+    Action.IMPORT: _("import"),
+    Action.LAUNCH: _("launch"),
+    Action.MANAGE: _("manage the workspace"),
+}
 
 
 def must_mask(role: str | None) -> bool:

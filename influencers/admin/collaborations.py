@@ -24,6 +24,7 @@ from influencers.services.collaborations import (
     collaboration_advance,
     collaboration_create,
 )
+from influencers.services.records import record_save
 
 from .mixins import ScopedRelatedDropdownFilter, WorkspaceScopedAdminMixin, https_formfield
 
@@ -242,16 +243,17 @@ class CollaborationAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdm
                 creator=obj.creator, actor=request.user, kind=obj.kind, **fields
             )
         elif "status" in form.changed_data:
-            # Everything else is saved as typed; the status moves through the pipeline service
-            # (dates, activity event, roll-ups).
+            # Everything else is saved as typed (record service: roll-ups follow a changed
+            # fee); the status moves through the pipeline service (dates, event, roll-ups).
             to_status = obj.status
             obj.status = form.initial["status"]
-            obj.save()
+            others = [name for name in form.changed_data if name != "status"]
+            record_save(instance=obj, actor=request.user, changed=others)
             saved = collaboration_advance(
                 collaboration=obj, actor=request.user, to_status=to_status
             )
         else:
-            obj.save()
+            record_save(instance=obj, actor=request.user, changed=form.changed_data)
             return
         for field in Collaboration._meta.concrete_fields:
             setattr(obj, field.attname, getattr(saved, field.attname))

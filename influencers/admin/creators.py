@@ -63,7 +63,6 @@ from influencers.services.creators import (
     CREATOR_EDITABLE_FIELDS,
     creator_create,
     creator_update,
-    creators_reach_refresh,
 )
 from influencers.services.notes import note_add
 
@@ -730,60 +729,41 @@ class CreatorAdmin(
         obj._state.db = saved._state.db
 
     def save_formset(self, request, form, formset, change):
+        """New notes and collaborations through their own services (author, activity event,
+        roll-ups); every other inline row (accounts, contacts, edits and deletes) through the
+        shared record services (WorkspaceScopedAdminMixin.save_formset)."""
         creator = form.instance
-        if formset.model is Note:
-            instances = formset.save(commit=False)
-            for deleted in formset.deleted_objects:
-                deleted.delete()
-            for note in instances:
-                if note.pk is None:
-                    created = note_add(
-                        creator=creator,
-                        actor=request.user,
-                        kind=note.kind,
-                        body=note.body,
-                        occurred_at=note.occurred_at,
-                        follow_up_on=note.follow_up_on,
-                    )
-                    note.pk = created.pk
-                else:
-                    note.save()
-            formset.save_m2m()
-        elif formset.model is Collaboration:
-            instances = formset.save(commit=False)
-            for deleted in formset.deleted_objects:
-                deleted.delete()
-            for collaboration in instances:
-                if collaboration.pk is None:
-                    created = collaboration_create(
-                        creator=creator,
-                        actor=request.user,
-                        kind=collaboration.kind,
-                        **{name: getattr(collaboration, name) for name in NEW_COLLABORATION_FIELDS},
-                    )
-                    collaboration.pk = created.pk
-                else:
-                    collaboration.save()
-            formset.save_m2m()
-        elif formset.model is ContactMethod:
-            _demote_primaries(creator, formset)
-            super().save_formset(request, form, formset, change)
-        elif formset.model is PlatformAccount:
-            super().save_formset(request, form, formset, change)
-            # The creator's reach (largest account) is stored on the creator row.
-            creators_reach_refresh(creator_ids=[creator.pk])
-        else:
-            super().save_formset(request, form, formset, change)
+        creators_new = {Note: self._note_new, Collaboration: self._collaboration_new}
+        make = creators_new.get(formset.model)
+        if make is None:
+            return super().save_formset(request, form, formset, change)
+        for inline_form in formset.extra_forms:
+            new = inline_form.instance.pk is None and inline_form.has_changed()
+            if new and not formset._should_delete_form(inline_form):
+                inline_form.instance.pk = make(request, creator, inline_form).pk
+                inline_form._saved_by_service = True
+        return super().save_formset(request, form, formset, change)
 
+    def _note_new(self, request, creator, inline_form):
+        note = inline_form.instance
+        return note_add(
+            creator=creator,
+            actor=request.user,
+            kind=note.kind,
+            body=note.body,
+            occurred_at=note.occurred_at,
+            follow_up_on=note.follow_up_on,
+        )
 
-def _demote_primaries(creator, formset) -> None:
-    """Clear the old primary contact of a kind before a new one is saved (the partial unique
-    index allows one primary per kind, checked row by row)."""
-    for inline_form in _live_forms(formset):
-        if inline_form.cleaned_data.get("is_primary") and inline_form.has_changed():
-            ContactMethod.objects.filter(
-                creator=creator, kind=inline_form.cleaned_data["kind"], is_primary=True
-            ).exclude(pk=inline_form.instance.pk).update(is_primary=False)
+    def _collaboration_new(self, request, creator, inline_form):
+        collaboration = inline_form.instance
+        return collaboration_create(
+            creator=creator,
+            actor=request.user,
+            kind=collaboration.kind,
+            products=inline_form.cleaned_data.get("products") or (),
+            **{name: getattr(collaboration, name) for name in NEW_COLLABORATION_FIELDS},
+        )
 
 
 # --- platform accounts and contact methods on their own ------------------------------------------
@@ -841,20 +821,8 @@ class PlatformAccountAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
         term = search_term.strip().removeprefix("@").lower()
         return super().get_search_results(request, queryset, term)
 
-    # Every change to accounts refreshes the creators' stored reach (largest account).
-    def save_model(self, request, obj, form, change):
-        previous_creator_id = form.initial.get("creator") if change else None
-        super().save_model(request, obj, form, change)
-        creators_reach_refresh(creator_ids=[obj.creator_id, previous_creator_id or obj.creator_id])
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        creators_reach_refresh(creator_ids=[obj.creator_id])
-
-    def delete_queryset(self, request, queryset):
-        creator_ids = list(queryset.values_list("creator_id", flat=True).distinct())
-        super().delete_queryset(request, queryset)
-        creators_reach_refresh(creator_ids=creator_ids)
+    # Writes go through services.creators.account_save / account_delete (the mixin's
+    # record services dispatch there): handle normalised, reach of both creators refreshed.
 
 
 @admin.register(ContactMethod)
@@ -898,9 +866,5 @@ class ContactMethodAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdm
             kind__in=ContactMethod.Kind.values, value_normalised__in=candidates
         ), False
 
-    def save_model(self, request, obj, form, change):
-        if obj.is_primary:
-            ContactMethod.objects.filter(
-                creator_id=obj.creator_id, kind=obj.kind, is_primary=True
-            ).exclude(pk=obj.pk).update(is_primary=False)
-        super().save_model(request, obj, form, change)
+    # Writes go through services.creators.contact_save (value normalised, a new primary
+    # demotes the old one), via the mixin's record services.

@@ -18,6 +18,7 @@ from unfold.contrib.filters.admin import RelatedDropdownFilter
 from influencers import policy
 from influencers.models import ActivityEvent, Membership, MetricSnapshot, Workspace
 from influencers.selectors.workspaces import current_workspace_for_request, membership_for
+from influencers.services.records import record_delete, record_save, records_delete
 
 Role = Membership.Role
 # Who may do what is decided by influencers.policy (asked by the API and services too).
@@ -298,13 +299,50 @@ class WorkspaceScopedAdminMixin(RolePermissionsMixin, ScopedFormfieldsMixin):
         WorkspaceScopedForm.__name__ = form_class.__name__
         return WorkspaceScopedForm
 
+    # --- writing: through the services, as the API writes ------------------------------------
+    # Every save and delete of the admin (forms, inlines, the delete action) calls the record
+    # services (services/records.py), which ask the policy, normalise, validate and refresh
+    # roll-ups exactly as for the API. Admins with a service of their own (creators, notes,
+    # collaborations, plans...) override these.
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        record_save(instance=obj, actor=request.user, changed=form.changed_data if change else None)
+
+    def save_related(self, request, form, formsets, change):
+        m2m = _m2m_of(form)
+        if m2m:
+            record_save(instance=form.instance, actor=request.user, changed=[], m2m=m2m)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        record_delete(instance=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        records_delete(instances=list(queryset), actor=request.user)
+
     def save_formset(self, request, form, formset, change):
         parent_workspace_id = getattr(form.instance, "workspace_id", None)
         if parent_workspace_id and is_workspace_owned(formset.model):
             for inline_form in formset.forms:
                 if not getattr(inline_form.instance, "workspace_id", None):
                     inline_form.instance.workspace_id = parent_workspace_id
-        super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)  # builds the rows; writes nothing
+        for obj in formset.deleted_objects:
+            record_delete(instance=obj, actor=request.user)
+        by_instance = {id(f.instance): f for f in formset.forms}
+        for obj in instances:
+            inline_form = by_instance.get(id(obj))
+            if getattr(inline_form, "_saved_by_service", False):
+                continue  # created by the parent admin's own service (a note, a deal)
+            obj._history_user = request.user
+            record_save(
+                instance=obj,
+                actor=request.user,
+                changed=inline_form.changed_data if inline_form and obj.pk else None,
+                m2m=_m2m_of(inline_form) if inline_form else None,
+            )
 
     # --- deleting ---------------------------------------------------------------------------
 
@@ -419,3 +457,11 @@ class PersonalDataAdminMixin:
         if self.masks_personal_data(request):
             readonly += [m for m in self.masked_fields.values() if m not in readonly]
         return readonly
+
+
+def _m2m_of(form) -> dict:
+    """{many-to-many field: chosen values} of a bound, valid model form."""
+    if form is None or not hasattr(form, "cleaned_data"):
+        return {}
+    names = {f.name for f in form.instance._meta.many_to_many}
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}

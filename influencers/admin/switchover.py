@@ -30,6 +30,7 @@ from influencers.scoring import reason_texts
 from influencers.selectors.switchover import plan_dashboard
 from influencers.services import switchover as svc
 from influencers.services.readiness import readiness_weights_save
+from influencers.services.records import record_save
 from influencers.switchover import links, selection
 from influencers.switchover.export import preview_csv_stream, shortlist_rows
 from influencers.switchover.messages import template_errors
@@ -204,7 +205,7 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
                 svc.switchover_schedule(plan=obj, at=obj.scheduled_at)
             elif obj.status == SwitchoverPlan.Status.SCHEDULED:
                 obj.status = SwitchoverPlan.Status.DRAFT
-                obj.save(update_fields=["status", "updated_at"])
+                record_save(instance=obj, actor=request.user, changed=["status"])
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.status != SwitchoverPlan.Status.DRAFT:

@@ -236,15 +236,8 @@ def _commit_batch(job: ImportJob, ctx: ImportContext, module, batch: Batch, curs
                     heartbeat_at=timezone.now(),
                 )
                 assert sum(result.counts.values()) == done, (result.counts, done)
-                if result.rollup_creator_ids:
-                    ids = sorted(result.rollup_creator_ids)
-
-                    def enqueue(ids=ids):
-                        from influencers.tasks import recompute_creator_rollups
-
-                        recompute_creator_rollups.delay(ids)
-
-                    transaction.on_commit(enqueue)
+                if result.rollup_creator_ids and ctx.touched is not None:
+                    ctx.touched(sorted(result.rollup_creator_ids))
             ctx.met_creator_ids.update(result.met_creator_ids)  # committed: later batches see it
             return cursor + done
         except IntegrityError:
@@ -285,8 +278,9 @@ def _write_rows(job, ctx, module, prepared, total: int, batch_size: int) -> int:
     return cursor
 
 
-def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
-    """Run (or resume) a job to its end. Safe to call again at any time."""
+def run(job_id: int, *, batch_size: int = BATCH_SIZE, touched=None) -> ImportJob:
+    """Run (or resume) a job to its end. Safe to call again at any time. `touched(ids)` is
+    called inside each batch's transaction with the creators the batch changed."""
     with job_lock(job_id) as acquired:
         job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
         if not acquired or job.is_finished:
@@ -295,11 +289,11 @@ def run(job_id: int, *, batch_size: int = BATCH_SIZE) -> ImportJob:
         # language of whoever started it (the parse process inherits it, see parse_ahead).
         if job.language:
             with translation.override(job.language):
-                return _run(job, batch_size)
-        return _run(job, batch_size)
+                return _run(job, batch_size, touched)
+        return _run(job, batch_size, touched)
 
 
-def _run(job: ImportJob, batch_size: int) -> ImportJob:
+def _run(job: ImportJob, batch_size: int, touched=None) -> ImportJob:
     try:
         prepared = prepare(job)
         total = count_rows(prepared)
@@ -319,6 +313,7 @@ def _run(job: ImportJob, batch_size: int) -> ImportJob:
     )
     job.refresh_from_db()
     ctx = context(job, prepared)
+    ctx.touched = touched
     module = kind_module(prepared.kind)
     try:
         cursor = _write_rows(job, ctx, module, prepared, total, batch_size)

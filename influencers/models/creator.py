@@ -53,6 +53,25 @@ class CreatorQuerySet(WorkspaceQuerySet):
         `readiness__...` reuse this join."""
         return self.filter(readiness__workspace=models.F("workspace"))
 
+    def refresh_reach(self) -> int:
+        """Store each creator's reach (largest account's followers and that account's
+        engagement rate) on the creator row, in one UPDATE. Idempotent. A queryset rule, so
+        the services and the importers' bulk path share it."""
+        from decimal import Decimal
+
+        from django.db.models import F, OuterRef, Subquery, Value
+        from django.db.models.functions import Coalesce
+
+        biggest = PlatformAccount.objects.filter(creator_id=OuterRef("pk")).order_by(
+            F("followers").desc(nulls_last=True), "pk"
+        )
+        return self.update(
+            followers=Coalesce(Subquery(biggest.values("followers")[:1]), Value(0)),
+            engagement_rate=Coalesce(
+                Subquery(biggest.values("engagement_rate")[:1]), Value(Decimal("0"))
+            ),
+        )
+
 
 class Creator(WorkspaceOwnedModel):
     """A person or channel in the pool."""

@@ -3,9 +3,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from influencers import background, policy
 from influencers.models import ActivityEvent, Collaboration, CollaborationStatus, Creator
 from influencers.services.events import event_record
-from influencers.tasks import recompute_creator_rollups
 
 S = CollaborationStatus
 # The pipeline: each status and where it may go next. Declined/cancelled/completed are final.
@@ -21,13 +21,14 @@ TRANSITIONS: dict[str, set[str]] = {
 
 
 def _enqueue_rollups(creator_id: int) -> None:
-    transaction.on_commit(lambda: recompute_creator_rollups.delay([creator_id]))
+    background.rollups_refresh([creator_id])
 
 
 @transaction.atomic
 def collaboration_create(
     *, creator: Creator, actor=None, kind: str, products=(), **fields
 ) -> Collaboration:
+    policy.require(actor, creator.workspace_id, policy.Action.ADD)
     collaboration = Collaboration(workspace=creator.workspace, creator=creator, kind=kind, **fields)
     collaboration.full_clean(exclude=["owner", "campaign"])
     collaboration.save()
@@ -50,6 +51,7 @@ def collaboration_advance(
     *, collaboration: Collaboration, actor=None, to_status: str, on_date=None, **fields
 ) -> Collaboration:
     """Move a collaboration along its pipeline; refuses jumps the pipeline does not allow."""
+    policy.require(actor, collaboration.workspace_id, policy.Action.CHANGE)
     locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
     from_status = locked.status
     if to_status not in TRANSITIONS.get(from_status, set()):

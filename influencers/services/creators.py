@@ -2,14 +2,13 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from influencers import policy
 from influencers.models import ActivityEvent, ContactMethod, Creator, PlatformAccount, Tag
 from influencers.normalisers import (
     NormaliseError,
@@ -139,21 +138,76 @@ def _contact_save(*, creator: Creator, data: ContactInput) -> ContactMethod:
     return contact
 
 
+@transaction.atomic
+def account_save(*, instance: PlatformAccount, actor=None) -> PlatformAccount:
+    """Create or change one platform account as a form or serializer built it: the handle is
+    normalised, the profile URL derived when none is given, and the reach of its creator (and
+    of the creator it left, if it moved) refreshed."""
+    action = policy.Action.ADD if instance.pk is None else policy.Action.CHANGE
+    policy.require(actor, instance.workspace_id, action)
+    previous = None
+    if instance.pk is not None:
+        previous = (
+            PlatformAccount.objects.filter(pk=instance.pk).values_list("creator_id", flat=True)
+        ).first()
+    try:
+        instance.handle_normalised = normalise_handle(instance.handle, platform=instance.platform)
+    except NormaliseError as exc:
+        raise _field_error("handle", exc) from exc
+    instance.handle = instance.handle.strip()
+    if not instance.url:
+        instance.url = profile_url(instance.platform, instance.handle_normalised)
+    instance.full_clean(validate_unique=False, validate_constraints=False)
+    instance.save()
+    creators_reach_refresh(creator_ids={instance.creator_id, previous} - {None})
+    return instance
+
+
+@transaction.atomic
+def account_delete(*, instance: PlatformAccount, actor=None) -> None:
+    policy.require(actor, instance.workspace_id, policy.Action.CHANGE)
+    creator_id = instance.creator_id
+    instance.delete()
+    creators_reach_refresh(creator_ids=[creator_id])
+
+
+@transaction.atomic
+def contact_save(*, instance: ContactMethod, actor=None) -> ContactMethod:
+    """Create or change one contact method as a form or serializer built it: the value is
+    normalised (emails lower-cased, phones to E.164 in the creator's country) and a new
+    primary demotes the old one of its kind (one primary per kind)."""
+    action = policy.Action.ADD if instance.pk is None else policy.Action.CHANGE
+    policy.require(actor, instance.workspace_id, action)
+    region = Creator.objects.filter(pk=instance.creator_id).values_list("country", flat=True)
+    try:
+        instance.value_normalised = _normalise_contact_value(
+            instance.kind, instance.value, region.first()
+        )
+    except NormaliseError as exc:
+        raise _field_error("value", exc) from exc
+    instance.value = instance.value.strip()
+    if instance.is_primary:
+        ContactMethod.objects.filter(
+            creator_id=instance.creator_id, kind=instance.kind, is_primary=True
+        ).exclude(pk=instance.pk).update(is_primary=False)
+    instance.full_clean(validate_unique=False, validate_constraints=False)
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def contact_delete(*, instance: ContactMethod, actor=None) -> None:
+    policy.require(actor, instance.workspace_id, policy.Action.CHANGE)
+    instance.delete()
+
+
 def creators_reach_refresh(*, creator_ids: Iterable[int]) -> int:
-    """Store each creator's reach (largest account's followers and its engagement rate) on the
-    creator row, in one UPDATE. Idempotent; called whenever accounts change and nightly."""
+    """Store each creator's reach on the creator row (CreatorQuerySet.refresh_reach).
+    Idempotent; called whenever accounts change and nightly."""
     ids = sorted(set(creator_ids))
     if not ids:
         return 0
-    biggest = PlatformAccount.objects.filter(creator_id=OuterRef("pk")).order_by(
-        F("followers").desc(nulls_last=True), "pk"
-    )
-    return Creator.objects.filter(pk__in=ids).update(
-        followers=Coalesce(Subquery(biggest.values("followers")[:1]), Value(0)),
-        engagement_rate=Coalesce(
-            Subquery(biggest.values("engagement_rate")[:1]), Value(Decimal("0"))
-        ),
-    )
+    return Creator.objects.filter(pk__in=ids).refresh_reach()
 
 
 def _set_tags(creator: Creator, tag_names: Iterable[str]) -> None:
@@ -189,6 +243,7 @@ def creator_create(
     tags: Iterable[str] | None = None,
     **fields,
 ) -> Creator:
+    policy.require(actor, workspace, policy.Action.ADD)
     creator = Creator(workspace=workspace, display_name=display_name.strip())
     _apply_creator_fields(creator, fields)
     creator.full_clean(exclude=["owner"])
@@ -224,6 +279,7 @@ def creator_update(
     tags: Iterable[str] | None = None,
 ) -> Creator:
     """Update fields; accounts/contacts given are upserted (matched by normalised value)."""
+    policy.require(actor, creator.workspace_id, policy.Action.CHANGE)
     creator = Creator.objects.select_for_update().get(pk=creator.pk)
     changed = _apply_creator_fields(creator, data or {})
     if changed:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from influencers import policy
+from influencers import background, policy
 from influencers.importers import pipeline
 from influencers.importers.columns import ALIASES
 from influencers.importers.errors import FileRefused
@@ -29,6 +29,12 @@ class FileTooLarge(ValidationError):
 
 def import_max_bytes() -> int:
     return int(settings.IMPORT_MAX_BYTES)
+
+
+def _require_import(actor, workspace) -> None:
+    # A helper because import_job_create's `policy` argument (the import policy) hides the
+    # module inside it.
+    policy.require(actor, workspace, policy.Action.IMPORT)
 
 
 def import_job_create(
@@ -46,6 +52,7 @@ def import_job_create(
 
     `language` is the starter's language; by default the active one (the admin's or API's
     request language, set by LocaleMiddleware), so the worker reports in it later."""
+    _require_import(actor, workspace)
     if upload.size is not None and upload.size > import_max_bytes():
         raise FileTooLarge(
             _("The file is larger than the limit of %(mb)s MB.")
@@ -125,28 +132,25 @@ def import_job_update_settings(
 
 def import_job_confirm(*, job: ImportJob) -> ImportJob:
     """Queue the job (after commit). Confirming twice queues it once."""
-    from influencers.tasks import import_job_run
-
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.state not in (ImportState.PENDING, ImportState.PREVIEWED):
             return locked
         locked.state = ImportState.QUEUED
         locked.save(update_fields=["state", "updated_at"])
-        transaction.on_commit(lambda: import_job_run.delay(locked.pk))
+        background.after_commit(background.IMPORT_RUN, locked.pk)
     return locked
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Run or resume a job (called by the Celery task)."""
-    return pipeline.run(job_id)
+    """Run or resume a job (called by the Celery task). The pipeline reports the creators
+    each batch changed; their roll-ups (and, through them, readiness) are refreshed here."""
+    return pipeline.run(job_id, touched=background.rollups_refresh)
 
 
 def import_jobs_requeue_stalled(*, older_than: dt.timedelta = STALL_AFTER) -> list[int]:
     """Queue again the jobs whose worker died (queued or running, no progress for a while).
     Resuming is safe: the job restarts after its last committed batch."""
-    from influencers.tasks import import_job_run
-
     limit = timezone.now() - older_than
     ids = list(
         ImportJob.objects.filter(
@@ -156,7 +160,7 @@ def import_jobs_requeue_stalled(*, older_than: dt.timedelta = STALL_AFTER) -> li
         .values_list("pk", flat=True)
     )
     for pk in ids:
-        import_job_run.delay(pk)
+        background.send(background.IMPORT_RUN, pk)
     return ids
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
+from influencers import background, policy
 from influencers.models import (
     ActivityEvent,
     ContactMethod,
@@ -209,6 +210,7 @@ def creators_merge(*, survivor: Creator, others, actor=None) -> CreatorMerge:
     snapshots, activity events and tags move; empty fields are filled from the others;
     remarks are concatenated; the others are deleted; the merge is recorded. One transaction,
     creators locked in id order."""
+    policy.require(actor, survivor.workspace_id, policy.Action.MERGE)
     others = [o for o in others if o.pk != survivor.pk]
     if not others:
         raise ValidationError(_("Choose at least one other creator to merge."))
@@ -277,10 +279,5 @@ def creators_merge(*, survivor: Creator, others, actor=None) -> CreatorMerge:
         data={"merged": [s["id"] for s in snapshot], "moved": dict(moved)},
     )
 
-    def enqueue():
-        from influencers.tasks import recompute_creator_rollups
-
-        recompute_creator_rollups.delay([survivor.pk])
-
-    transaction.on_commit(enqueue)
+    background.rollups_refresh([survivor.pk])
     return merge

@@ -3,9 +3,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from influencers import background, policy
 from influencers.models import COUNT_FIELDS, ActivityEvent, Creator, MetricSnapshot
 from influencers.services.events import event_record
-from influencers.tasks import recompute_creator_rollups
 
 VALUE_FIELDS = (*COUNT_FIELDS, "sales", "commission")
 
@@ -22,6 +22,7 @@ def metric_snapshot_record(
     currency: str | None = None,
     **values,
 ) -> MetricSnapshot:
+    policy.require(actor, creator.workspace_id, policy.Action.ADD)
     unknown = set(values) - set(VALUE_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown metric.")] for name in sorted(unknown)})
@@ -47,7 +48,7 @@ def metric_snapshot_record(
         target=snapshot,
         data={k: str(v) for k, v in values.items() if v is not None},
     )
-    transaction.on_commit(lambda: recompute_creator_rollups.delay([creator.pk]))
+    background.rollups_refresh([creator.pk])
     return snapshot
 
 
@@ -56,6 +57,7 @@ def metric_snapshots_record_bulk(*, workspace, actor=None, items: list[dict]) ->
     """Record many snapshots at once (all or nothing). `items` are validated dicts whose
     creator/collaboration/post are model instances of `workspace`, belonging together.
     One INSERT for the rows, one for the activity events (one per creator), one roll-up task."""
+    policy.require(actor, workspace, policy.Action.ADD)
     now = timezone.now()
     snapshots = []
     for item in items:
@@ -87,5 +89,5 @@ def metric_snapshots_record_bulk(*, workspace, actor=None, items: list[dict]) ->
         batch_size=1000,
     )
     creator_ids = sorted(per_creator)
-    transaction.on_commit(lambda: recompute_creator_rollups.delay(creator_ids))
+    background.rollups_refresh(creator_ids)
     return [s.pk for s in snapshots]

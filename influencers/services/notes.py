@@ -2,6 +2,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from influencers import policy
 from influencers.models import ActivityEvent, Creator, Note
 from influencers.services.events import event_record
 
@@ -16,6 +17,7 @@ def note_add(
     occurred_at=None,
     **extra,
 ) -> Note:
+    policy.require(actor, creator.workspace_id, policy.Action.ADD)
     note = Note(
         workspace=creator.workspace,
         creator=creator,

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from influencers import scoring
+from influencers import background, scoring
 from influencers.models import Creator, ScoringWeights, Workspace
 
 RANGE_SIZE = 50_000
@@ -88,13 +88,14 @@ def readiness_schedule(*, workspace_id: int, creator_ids) -> None:
         return
 
     def enqueue():
-        from influencers.tasks_switchover import readiness_recompute_creators
-
         timeout = settings.READINESS_DEBOUNCE_SECONDS + 60
         fresh = [i for i in ids if cache.add(PENDING_KEY.format(i), 1, timeout=timeout)]
         if fresh:
-            readiness_recompute_creators.apply_async(
-                args=[workspace_id, fresh], countdown=settings.READINESS_DEBOUNCE_SECONDS
+            background.send(
+                background.READINESS_CREATORS,
+                workspace_id,
+                fresh,
+                countdown=settings.READINESS_DEBOUNCE_SECONDS,
             )
 
     transaction.on_commit(enqueue)
@@ -105,12 +106,7 @@ def readiness_weights_save(*, weights: ScoringWeights) -> ScoringWeights:
     weights.save()
     workspace_id = weights.workspace_id
 
-    def enqueue():
-        from influencers.tasks_switchover import readiness_recompute_workspace
-
-        readiness_recompute_workspace.delay(workspace_id)
-
-    transaction.on_commit(enqueue)
+    background.after_commit(background.READINESS_WORKSPACE, workspace_id)
     return weights
 
 

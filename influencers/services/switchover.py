@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from influencers import background, policy
 from influencers.models import (
     ActivityEvent,
     CollaborationStatus,
@@ -28,6 +29,7 @@ ANSWERED = {S.ACCEPTED, S.DECLINED}
 def switchover_launch(*, plan: SwitchoverPlan, actor=None) -> SwitchoverPlan:
     """Start (or resume) the launch in the background. Launching twice is safe: drafting and
     sending are each exactly once per creator."""
+    policy.require(actor, plan.workspace_id, policy.Action.LAUNCH)
     with transaction.atomic():
         locked = SwitchoverPlan.objects.select_for_update().get(pk=plan.pk)
         if locked.status in (P.DRAFT, P.SCHEDULED):
@@ -38,12 +40,7 @@ def switchover_launch(*, plan: SwitchoverPlan, actor=None) -> SwitchoverPlan:
             locked.save(update_fields=["status", "launched_at", "launched_by", "updated_at"])
         plan_id = locked.pk
 
-        def enqueue():
-            from influencers.tasks_switchover import switchover_plan_run
-
-            switchover_plan_run.delay(plan_id)
-
-        transaction.on_commit(enqueue)
+        background.after_commit(background.PLAN_RUN, plan_id)
     return locked
 
 
@@ -61,8 +58,6 @@ def switchover_plan_run(*, plan_id: int) -> int:
     soon as its drafting transaction has committed (the other worker processes send while this
     one drafts); then queue invitations left drafted by an earlier run. Idempotent; returns how
     many invitations were newly drafted."""
-    from influencers.tasks_switchover import switchover_send_chunk
-
     plan = SwitchoverPlan.objects.select_related("workspace").get(pk=plan_id)
     launch.release_stuck_claims(plan_id=plan_id)
     chunk = settings.SWITCHOVER_CHUNK_SIZE
@@ -73,7 +68,7 @@ def switchover_plan_run(*, plan_id: int) -> int:
     def draft(batch) -> int:
         ids = launch.draft_invitations(plan_id=plan_id, prepared=batch)
         if ids:  # committed: a worker may claim them now
-            switchover_send_chunk.delay(ids)
+            background.send(background.SEND_CHUNK, ids)
             queued.update(ids)
         return len(ids)
 
@@ -106,7 +101,7 @@ def switchover_plan_run(*, plan_id: int) -> int:
         if pk not in queued
     ]
     for start in range(0, len(ids), chunk):
-        switchover_send_chunk.delay(ids[start : start + chunk])
+        background.send(background.SEND_CHUNK, ids[start : start + chunk])
     SwitchoverPlan.objects.filter(pk=plan_id, status=P.LAUNCHING).update(
         status=P.LAUNCHED, updated_at=timezone.now()
     )
@@ -114,12 +109,10 @@ def switchover_plan_run(*, plan_id: int) -> int:
 
 
 def switchover_send(*, invitation_ids: list[int]) -> int:
-    from influencers.tasks_switchover import switchover_send_chunk
-
     sent, retry = launch.send_invitations(invitation_ids=invitation_ids)
     for invitation_id, attempts in retry:
         countdown = settings.SWITCHOVER_RETRY_BACKOFF_SECONDS * 2 ** max(0, attempts - 1)
-        switchover_send_chunk.apply_async(args=[[invitation_id]], countdown=countdown)
+        background.send(background.SEND_CHUNK, [invitation_id], countdown=countdown)
     return sent
 
 
@@ -131,8 +124,6 @@ def invitations_send_again(*, workspace_id: int, invitation_ids, actor=None) -> 
     they go back to drafted with fresh attempts and are queued for sending after commit.
     Never automatic: an interrupted one may already have reached the creator. Other
     statuses are left as they are; returns the ids queued."""
-    from influencers.tasks_switchover import switchover_send_chunk
-
     with transaction.atomic():
         ids = list(
             Invitation.objects.select_for_update()
@@ -148,7 +139,7 @@ def invitations_send_again(*, workspace_id: int, invitation_ids, actor=None) -> 
                 handed_over_at=None,
                 updated_at=timezone.now(),
             )
-            transaction.on_commit(lambda: switchover_send_chunk.delay(ids))
+            transaction.on_commit(lambda: background.send(background.SEND_CHUNK, ids))
     return ids
 
 
@@ -278,6 +269,7 @@ def _apply_schedule(plan: SwitchoverPlan, fields: dict) -> None:
 @transaction.atomic
 def switchover_plan_create(*, workspace, actor=None, data: dict) -> SwitchoverPlan:
     """A plan with its products, tags and messages ({language, subject, body} rows)."""
+    policy.require(actor, workspace, policy.Action.ADD)
     data = dict(data)
     m2m = {name: data.pop(name) for name in PLAN_M2M if name in data}
     message_rows = data.pop("messages", None)
@@ -297,6 +289,7 @@ def switchover_plan_create(*, workspace, actor=None, data: dict) -> SwitchoverPl
 @transaction.atomic
 def switchover_plan_update(*, plan: SwitchoverPlan, actor=None, data: dict) -> SwitchoverPlan:
     """Change a plan that has not been launched yet (messages, when given, are replaced)."""
+    policy.require(actor, plan.workspace_id, policy.Action.CHANGE)
     if plan.status not in (P.DRAFT, P.SCHEDULED):
         raise ValidationError(_("This plan has already been launched and can no longer change."))
     data = dict(data)
@@ -316,6 +309,7 @@ def switchover_plan_update(*, plan: SwitchoverPlan, actor=None, data: dict) -> S
 
 
 def switchover_plan_delete(*, plan: SwitchoverPlan, actor=None) -> None:
+    policy.require(actor, plan.workspace_id, policy.Action.DELETE)
     if plan.status in (P.LAUNCHING, P.LAUNCHED):
         raise ValidationError(_("A launched plan is kept with its invitations."))
     plan.delete()

@@ -32,6 +32,7 @@ from influencers.scoring import reason_texts
 from influencers.selectors import switchover as sel
 from influencers.services import switchover as svc
 from influencers.services.readiness import readiness_weights_save
+from influencers.services.records import record_save
 from influencers.switchover import selection
 from influencers.switchover.export import preview_csv_stream, shortlist_rows
 
@@ -329,9 +330,8 @@ class _WorkspaceSingletonViewSet(WorkspaceViewSet):
         return self.with_etag(response, instance) if instance.pk else response
 
     def save(self, instance):
-        instance.full_clean()
-        instance.save()
-        return instance
+        # The record service: the owner-only policy, validation; the same path as the admin.
+        return record_save(instance=instance, actor=self.request.user)
 
     def update(self, request, *args, partial=False, **kwargs):
         with transaction.atomic():

@@ -9,6 +9,7 @@ import hashlib
 import operator
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -78,6 +79,10 @@ class ImportContext:
     # else two differing duplicates would flip the creator back and forth, and every
     # re-import of an unchanged file would report (and write) them as updated.
     met_creator_ids: set[int] = field(default_factory=set)
+    # Told, inside each batch's transaction, which creators the batch changed (roll-ups to
+    # refresh). The import service passes it: the pipeline reports what it touched and never
+    # queues follow-up work itself.
+    touched: Callable[[list[int]], None] | None = None
 
     def header(self, field_name: str) -> str:
         return self.headers.get(field_name, field_name)

@@ -47,7 +47,6 @@ from influencers.normalisers import (
     profile_url,
 )
 from influencers.normalisers.handles import _CANONICAL_URLS
-from influencers.services.creators import creators_reach_refresh
 
 from ..columns import LABEL_LANGUAGES
 from .base import (
@@ -803,7 +802,9 @@ class CreatorBatch:
             account_updates,
             ["followers", "average_views", "engagement_rate", "updated_at"],
         )
-        creators_reach_refresh(creator_ids=[e.creator.pk for e in changed if e.reach_changed])
+        reach = sorted({e.creator.pk for e in changed if e.reach_changed})
+        if reach:
+            Creator.objects.filter(pk__in=reach).refresh_reach()
         self._write_tags()
         events = []
         actor_id = self.ctx.actor.pk if self.ctx.actor is not None else None
