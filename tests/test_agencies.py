@@ -139,3 +139,29 @@ def test_a_creator_without_an_email_is_invited_through_their_agency_and_the_prev
     assert recipients == ["maker0@example.com", "team@bright.example"]
     assert Invitation.objects.get(creator=managed).email == "team@bright.example"
     assert not Invitation.objects.filter(creator=alone).exists()
+
+
+def test_an_imported_contact_equal_to_the_agencys_is_marked_as_the_agencys(workspace, api):
+    """Item 2: a shared contact marked as the agency's. Five creators of one MCN give its inbox
+    as their email; each keeps its own creator row, the shared inbox is marked as the agency's
+    on each, a creator's own address is not, and the API says which is which."""
+    from influencers.importers import pipeline
+    from influencers.models import ContactMethod
+    from tests.test_import_reports import _job
+
+    rows = ["Creator Name,TikTok,Email,Agency,Agency email"]
+    rows += [f"MCN {i},@mcn.creator{i},team@mcn-agency.example,Star MCN," for i in range(4)]
+    rows.append("Own inbox,@mcn.own,own@creator.example,Star MCN,team@mcn-agency.example")
+    data = ("\r\n".join(rows) + "\r\n").encode()
+
+    job = pipeline.run(_job(workspace, "mcn.csv", data, kind="creators").pk)
+
+    assert job.created_count == 5
+    agency = Agency.objects.get(workspace=workspace, name="Star MCN")
+    shared = ContactMethod.objects.filter(value_normalised="team@mcn-agency.example")
+    assert shared.count() == 4 and set(shared.values_list("agency", flat=True)) == {agency.pk}
+    own = ContactMethod.objects.get(value_normalised="own@creator.example")
+    assert own.agency_id is None
+    body = api.get("/api/v1/creators/", {"agency": agency.pk, "page_size": 10}).json()
+    by_value = {c["value"]: c["agency"] for r in body["results"] for c in r["contacts"]}
+    assert by_value == {"team@mcn-agency.example": agency.pk, "own@creator.example": None}

@@ -200,7 +200,16 @@ class ContactMethodForm(forms.ModelForm):
     class Meta:
         model = ContactMethod
         formfield_callback = https_formfield
-        fields = ("creator", "kind", "value", "label", "is_primary", "is_valid", "consent")
+        fields = (
+            "creator",
+            "kind",
+            "value",
+            "label",
+            "is_primary",
+            "is_valid",
+            "consent",
+            "agency",
+        )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -310,7 +319,7 @@ class ContactMethodInline(PersonalDataAdminMixin, WorkspaceScopedInlineMixin, Ta
     model = ContactMethod
     form = ContactMethodForm
     formset = ContactMethodInlineFormSet
-    fields = ("kind", "value", "value_normalised", "label", "is_primary", "consent")
+    fields = ("kind", "value", "value_normalised", "label", "is_primary", "consent", "agency")
     readonly_fields = ("value_normalised",)
     masked_fields = {"value": "masked_value", "value_normalised": "masked_value"}
     # The row's title would be its __str__ ("email: <address>"), past the masked fields; the
@@ -832,8 +841,17 @@ class ContactMethodAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdm
 
     form = ContactMethodForm
     view_roles = EDIT_ROLES
-    list_display = ("value", "kind", "creator", "is_primary", "is_valid", "consent", "created_at")
-    list_select_related = ("creator",)
+    list_display = (
+        "value",
+        "kind",
+        "creator",
+        "is_primary",
+        "is_valid",
+        "consent",
+        "agency",
+        "created_at",
+    )
+    list_select_related = ("creator", "agency")
     list_filter = ("kind", "is_primary", "is_valid", "consent")
     search_fields = ("value_normalised",)
     search_help_text = _("Exact email or phone number")
@@ -847,6 +865,7 @@ class ContactMethodAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdm
         "is_primary",
         "is_valid",
         "consent",
+        "agency",
         "created_at",
         "updated_at",
     )

@@ -320,6 +320,17 @@ class ContactMethod(WorkspaceOwnedModel):
     is_primary = models.BooleanField(_("primary"), default=False)
     is_valid = models.BooleanField(_("validated"), default=True)
     consent = models.BooleanField(_("consent to use"), default=False)
+    # Set when the contact is the creator's agency's (an MCN's shared inbox or phone), not the
+    # creator's own: it reaches the creator, and it never makes two creators one person.
+    agency = models.ForeignKey(
+        "influencers.Agency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("agency's contact"),
+        help_text=_("This contact belongs to the creator's agency and is shared."),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -64,7 +64,8 @@ _ACCOUNTS_JSON = """SELECT coalesce(json_agg(json_build_object(
   FROM influencers_platformaccount a WHERE a.creator_id = influencers_creator.id"""
 _CONTACTS_JSON = """SELECT coalesce(json_agg(json_build_object(
     'id', m.id, 'kind', m.kind, 'value', m.value, 'label', m.label,
-    'is_primary', m.is_primary, 'is_valid', m.is_valid, 'consent', m.consent)
+    'is_primary', m.is_primary, 'is_valid', m.is_valid, 'consent', m.consent,
+    'agency', m.agency_id)
     ORDER BY m.is_primary DESC, m.kind, m.id), '[]')
   FROM influencers_contactmethod m WHERE m.creator_id = influencers_creator.id"""
 _TAGS_JSON = """SELECT coalesce(json_agg(t.name ORDER BY t.name), '[]')

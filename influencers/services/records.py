@@ -99,7 +99,9 @@ def record_save(
     concrete = {f.name for f in instance._meta.concrete_fields}
     fields = None if changed is None else [n for n in changed if n in concrete]
     if creating or fields is None or fields:
-        instance.full_clean(validate_unique=False, validate_constraints=False)
+        # Every check, constraints included: a duplicate is a 400 with the field, not a 409
+        # from the database.
+        instance.full_clean()
         if creating or fields is None:
             instance.save()
         else:

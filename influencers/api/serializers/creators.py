@@ -67,6 +67,7 @@ def contact_payload(row: dict, *, masked: bool) -> dict:
         "is_primary": row["is_primary"],
         "is_valid": row["is_valid"],
         "consent": row["consent"],
+        "agency": row.get("agency"),  # the agency whose shared contact this is, if any
     }
 
 

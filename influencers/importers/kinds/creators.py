@@ -167,6 +167,9 @@ class Parsed:
     agency: str = ""  # the agency's name as written (whitespace folded)
     agency_email: str = ""
     agency_phone: str = ""  # E.164
+    # The agency's email and phone as the pool knows them after this batch: a contact of the
+    # row equal to one of them is marked as the agency's (shared), not the creator's own.
+    agency_contacts: frozenset = frozenset()
     # set by report kinds: followers come from a fresher source and replace what is stored
     followers_authoritative: bool = False
 
@@ -414,6 +417,10 @@ def agencies_ensure(*, workspace, parsed: list[Parsed]) -> dict[str, int]:
             fill["phone"] = p.agency_phone
         if fill:
             Agency.objects.filter(pk=pk).update(**fill)
+        values = {fill.get("email") or known_email, fill.get("phone") or known_phone} - {"", None}
+        for row in parsed:
+            if row.agency and row.agency.lower() == key:
+                row.agency_contacts = frozenset(v.lower() for v in values)
     return {key: pk for key, (pk, _known_email, _known_phone) in found.items()}
 
 
@@ -746,6 +753,11 @@ class CreatorBatch:
                     value=normalised if kind == ContactMethod.Kind.EMAIL else raw.strip(),
                     value_normalised=normalised,
                     is_primary=kind not in entity.contact_kinds,
+                    agency_id=(
+                        p.fields.get("agency_id")
+                        if normalised.lower() in p.agency_contacts
+                        else None
+                    ),
                 )
             )
             entity.contact_kinds.add(kind)
