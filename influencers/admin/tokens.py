@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
+from influencers import policy
 from influencers.models import ApiToken, Membership
 from influencers.services.tokens import api_token_create, api_token_revoke
 
@@ -61,7 +62,9 @@ class ApiTokenAdmin(ModelAdmin):
     show_full_result_count = False
 
     def _is_owner(self, request) -> bool:
-        return request.user.is_superuser or workspace_role(request) == Membership.Role.OWNER
+        return request.user.is_superuser or policy.may(
+            workspace_role(request), policy.Action.MANAGE
+        )
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff and self._is_owner(request)

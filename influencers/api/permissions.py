@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
 from influencers.models import ApiToken
-from influencers.policy import RANK, Role, must_mask
+from influencers.policy import Action, Role, may, must_mask
 from influencers.selectors.api_auth import role_for, workspace_for_slug
 
 WORKSPACE_HEADER = "HTTP_X_WORKSPACE"
@@ -56,16 +56,19 @@ def resolve_workspace(request) -> None:
     request.api_role = role
 
 
-def required_role(request, view) -> str:
-    per_action = getattr(view, "required_roles", {})
+def required_action(request, view) -> str:
+    """What the request does, as a policy action: a view's own actions (launch, merge, ...)
+    name theirs in `required_actions`; otherwise reading is VIEW, DELETE is DELETE, any other
+    write is CHANGE. Who may do it is the policy's answer (influencers/policy.py)."""
+    per_action = getattr(view, "required_actions", {})
     action = getattr(view, "action", None)
     if action in per_action:
         return per_action[action]
     if request.method in permissions.SAFE_METHODS:
-        return Role.VIEWER
+        return Action.VIEW
     if request.method == "DELETE":
-        return Role.MANAGER
-    return Role.MEMBER
+        return Action.DELETE
+    return Action.CHANGE
 
 
 class WorkspaceRolePermission(permissions.BasePermission):
@@ -73,7 +76,7 @@ class WorkspaceRolePermission(permissions.BasePermission):
 
     def has_permission(self, request, view):
         resolve_workspace(request)
-        return RANK[request.api_role] >= RANK[required_role(request, view)]
+        return may(request.api_role, required_action(request, view))
 
 
 def can_see_contacts(role: str | None) -> bool:

@@ -16,9 +16,9 @@ from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from influencers import policy
 from influencers.api.concurrency import check_if_match
 from influencers.api.pagination import PageNumberPagination
-from influencers.api.permissions import Role
 from influencers.api.serializers.creators import (
     CreatorSerializer,
     creators_payload,
@@ -48,7 +48,7 @@ from .base import WorkspaceAPIMixin
 
 class CreatorMergeView(WorkspaceAPIMixin, GenericAPIView):
     action = "merge"  # WorkspaceRolePermission reads the required role per action
-    required_roles = {"merge": Role.MANAGER}
+    required_actions = {"merge": policy.Action.MERGE}
     serializer_class = CreatorMergeInputSerializer
     pagination_class = None
     filter_backends = []

@@ -18,13 +18,11 @@ from rest_framework.views import APIView
 from influencers import policy
 from influencers.api.concurrency import check_if_match
 from influencers.api.pagination import KeysetPagination, Ordering, PageNumberPagination
-from influencers.api.permissions import Role
 from influencers.api.serializers import switchover as s
 from influencers.models import (
     AmazonLinkSettings,
     ContactMethod,
     Invitation,
-    Membership,
     ScoringWeights,
     SwitchoverPlan,
 )
@@ -103,7 +101,7 @@ class SwitchoverPlanViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
     output_serializer_class = s.SwitchoverPlanSerializer
     input_serializer_class = s.SwitchoverPlanSerializer
     filterset_class = PlanFilter
-    required_roles = {"launch": Role.MANAGER}
+    required_actions = {"launch": policy.Action.LAUNCH}
 
     def get_queryset(self):
         return sel.plans_for_workspace(workspace=self.workspace)
@@ -244,7 +242,7 @@ class PlanPreviewCSVView(WorkspaceAPIMixin, APIView):
 )
 class InvitationViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
     http_method_names = ["get", "patch", "post", "head", "options"]
-    required_roles = {"send_again": Role.MANAGER}
+    required_actions = {"send_again": policy.Action.LAUNCH}
     output_serializer_class = s.InvitationSerializer
     input_serializer_class = s.InvitationStatusSerializer
     filterset_class = InvitationFilter
@@ -306,7 +304,7 @@ class InvitationViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
 class _WorkspaceSingletonViewSet(WorkspaceViewSet):
     """One row per workspace at a fixed URL: GET (defaults until saved), PUT/PATCH (owner)."""
 
-    required_roles = {"update": Membership.Role.OWNER, "partial_update": Membership.Role.OWNER}
+    required_actions = {"update": policy.Action.MANAGE, "partial_update": policy.Action.MANAGE}
     model = None
     pagination_class = None
     filterset_class = None
