@@ -65,8 +65,13 @@ def test_no_handle_means_no_tracking_id():
 
 
 def test_templates_are_sandboxed_and_errors_reported():
-    out = messages.render(subject="Hi {{ name }}", body="{{ missing }}.", fields={"name": "A"})
+    out = messages.render(subject="Hi {{ name }}", body="{{ brand }}.", fields={"name": "A"})
     assert (out.subject, out.body, out.error) == ("Hi A", ".", "")
+    # An unknown placeholder is refused, not sent empty (issue 12).
+    assert (
+        "Unknown placeholder {{ missing }}"
+        in messages.render(subject="Hi", body="{{ missing }}.", fields={}).error
+    )
     assert messages.render(subject="{{ name.__class__ }}", body="", fields={}).error
     assert messages.render(subject="{% load static %}", body="", fields={}).error
     assert messages.render(subject='{% include "admin/base.html" %}', body="", fields={}).error
