@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from influencers.models import Invitation, MetricSnapshot, ScoringWeights, SwitchoverPlan
+from influencers.models import (
+    ActivityEvent,
+    Invitation,
+    MetricSnapshot,
+    ScoringWeights,
+    SwitchoverPlan,
+)
 from tests.factories import CreatorFactory, MembershipFactory, UserFactory
 from tests.switchover_world import eligible, make_plan
 
@@ -178,7 +184,7 @@ def test_plan_form_saves_criteria_and_messages(manager_client, workspace):
     assert response.status_code == 200 and SwitchoverPlan.objects.count() == 1
 
 
-def test_invitation_status_is_editable_through_the_service(manager_client, workspace):
+def _sent_invitation(workspace):
     plan = make_plan(workspace, status="launched")
     (creator,) = eligible(workspace, 1)
     from influencers.models import Collaboration
@@ -196,16 +202,82 @@ def test_invitation_status_is_editable_through_the_service(manager_client, works
         tracking_link="https://www.amazon.com/dp/B0TESTASIN?tag=maker0-20",
         tracking_id="maker0-20",
     )
-    url = _url("invitation_change", invitation.pk)
-    response = manager_client.post(url, {"status": "accepted"})
-    assert response.status_code == 302
+    return invitation, collaboration
+
+
+def test_an_invitation_status_cannot_be_set_from_its_form_or_the_list(manager_client, workspace):
+    """Issue 12 item 3: a click could mark an invitation Accepted and falsify the plan."""
+    invitation, _collaboration = _sent_invitation(workspace)
+
+    page = manager_client.get(_url("invitation_change", invitation.pk)).content.decode()
+    assert 'name="status"' not in page  # read-only
+    manager_client.post(_url("invitation_change", invitation.pk), {"status": "accepted"})
+    listing = manager_client.get(_url("invitation_changelist")).content.decode()
+    assert "form-0-status" not in listing  # not list-editable
+    manager_client.post(
+        _url("invitation_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(invitation.pk),
+            "form-0-status": "first_sale",
+            "_save": "Save",
+        },
+    )
+
+    invitation.refresh_from_db()
+    assert invitation.status == "sent"
+    assert not ActivityEvent.objects.filter(verb__startswith="invitation.").exists()
+
+
+def test_a_status_set_by_hand_asks_for_a_reason_and_is_logged(manager_client, workspace):
+    invitation, collaboration = _sent_invitation(workspace)
+    url = _url("invitation_changelist")
+    chosen = {"action": "set_status_selected", "_selected_action": [invitation.pk]}
+
+    asked = manager_client.post(url, chosen)
+    assert asked.status_code == 200 and 'name="reason"' in asked.content.decode()
+    no_reason = manager_client.post(url, {**chosen, "apply": "1", "status": "accepted"})
+    assert no_reason.status_code == 200  # the form again, with the reason required
+    invitation.refresh_from_db()
+    assert invitation.status == "sent"
+
+    done = manager_client.post(
+        url,
+        {**chosen, "apply": "1", "status": "accepted", "reason": "Said yes on a call"},
+    )
+
+    assert done.status_code == 302
     invitation.refresh_from_db()
     collaboration.refresh_from_db()
     assert invitation.status == "accepted" and collaboration.status == "agreed"
-    response = manager_client.post(url, {"status": "sending"})
-    assert response.status_code == 200  # refused in the form
-    listing = manager_client.get(_url("invitation_changelist"), {"status": "accepted"})
-    assert listing.status_code == 200
+    event = ActivityEvent.objects.get(verb=ActivityEvent.Verb.INVITATION_ANSWERED)
+    assert event.data["reason"] == "Said yes on a call" and event.actor is not None
+
+    manager_client.post(url, {**chosen, "apply": "1", "status": "live", "reason": "Video up"})
+    event = ActivityEvent.objects.get(verb=ActivityEvent.Verb.INVITATION_STATUS_SET)
+    assert event.data == {
+        "plan": invitation.plan_id,
+        "from": "accepted",
+        "to": "live",
+        "reason": "Video up",
+    }
+
+
+def test_a_member_cannot_set_a_status_by_hand(staff_member_client, workspace):
+    invitation, _collaboration = _sent_invitation(workspace)
+    staff_member_client.post(
+        _url("invitation_changelist"),
+        {
+            "action": "set_status_selected",
+            "_selected_action": [invitation.pk],
+            "apply": "1",
+            "status": "accepted",
+            "reason": "I say so",
+        },
+    )
+    invitation.refresh_from_db()
+    assert invitation.status == "sent"
 
 
 def test_settings_are_changed_by_owners_only(manager_client, client, workspace):

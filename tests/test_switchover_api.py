@@ -271,11 +271,14 @@ def test_invitations_filter_and_status(workspace, api, smtp, django_capture_on_c
     assert api.get(INVITATIONS, {"plan": other.pk}).json()["results"] == []
     invitation = Invitation.objects.filter(plan=plan).first()
     url = f"{INVITATIONS}{invitation.pk}/"
-    response = api.patch(url, {"status": "accepted"})
+    # A status set by hand says why (issue 12 item 3); without a reason it is refused.
+    refused = api.patch(url, {"status": "accepted"})
+    assert refused.status_code == 400 and "reason" in refused.content.decode()
+    response = api.patch(url, {"status": "accepted", "reason": "Accepted by email"})
     assert response.status_code == 200 and response.json()["status"] == "accepted"
     invitation.refresh_from_db()
     assert invitation.collaboration.status == "agreed"
-    assert api.patch(url, {"status": "sending"}).status_code == 400
+    assert api.patch(url, {"status": "sending", "reason": "x"}).status_code == 400
     assert api.put(url, {"status": "sent"}).status_code == 405
     assert api.delete(url).status_code == 405
 

@@ -349,26 +349,21 @@ S = Invitation.Status
 SET_BY_LAUNCH = {S.DRAFTED, S.SENDING}
 
 
-class InvitationForm(forms.ModelForm):
-    class Meta:
-        model = Invitation
-        fields = ("status",)
+class InvitationStatusForm(forms.Form):
+    """The one way to set an invitation's status by hand: a status and the reason, both kept
+    in the activity event (services.switchover.invitation_set_status)."""
 
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        before = self.instance.status if self.instance.pk else None
-        if status == before:
-            return status
-        if status in SET_BY_LAUNCH:
-            raise ValidationError(_("This status is set by the launch only."))
-        if status in (S.ACCEPTED, S.DECLINED) and before in (S.DRAFTED, S.SENDING, S.FAILED):
-            raise ValidationError(_("This invitation has not been sent."))
-        return status
+    status = forms.ChoiceField(
+        label=_("new status"),
+        choices=[(v, label) for v, label in Invitation.Status.choices if v not in SET_BY_LAUNCH],
+    )
+    reason = forms.CharField(
+        label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 @admin.register(Invitation)
 class InvitationAdmin(PersonalDataAdminMixin, WorkspaceScopedAdminMixin, ModelAdmin):
-    form = InvitationForm
     # Whoever holds the answer link can answer for the creator: viewers never see it.
     masked_fields = {"email": "masked_email", "subject": "masked_subject", "body": "masked_body"}
     list_display = (
@@ -381,9 +376,10 @@ class InvitationAdmin(PersonalDataAdminMixin, WorkspaceScopedAdminMixin, ModelAd
         "sent_at",
         "answered_at",
     )
-    list_editable = ("status",)
+    # No list-editable or form-editable status: statuses come from the flow, or from the
+    # "set status (with a reason)" action, which is logged.
     list_select_related = ("creator", "plan")
-    actions = ["send_again_selected"]
+    actions = ["send_again_selected", "set_status_selected"]
     list_filter = (("status", ChoicesDropdownFilter), ("plan", ScopedRelatedDropdownFilter))
     list_filter_submit = True
     search_fields = ("=email",)
@@ -410,7 +406,7 @@ class InvitationAdmin(PersonalDataAdminMixin, WorkspaceScopedAdminMixin, ModelAd
         "created_at",
         "updated_at",
     )
-    readonly_fields = tuple(f for f in fields if f != "status")
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False  # drafted by a launch only
@@ -466,11 +462,51 @@ class InvitationAdmin(PersonalDataAdminMixin, WorkspaceScopedAdminMixin, ModelAd
                 messages.WARNING,
             )
 
-    def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            saved = svc.invitation_set_status(invitation=obj, status=obj.status, actor=request.user)
-            obj.refresh_from_db()
-            obj.status = saved.status
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only: see set_status_selected
+
+    @action(description=_("Set status by hand (with a reason)"), permissions=["launch"])
+    def set_status_selected(self, request, queryset):
+        form = InvitationStatusForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done, refused = 0, []
+            for invitation in queryset:
+                try:
+                    svc.invitation_set_status(
+                        invitation=invitation,
+                        status=form.cleaned_data["status"],
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    done += 1
+                except ValidationError as exc:
+                    refused.append(f"{invitation}: {'; '.join(exc.messages)}")
+            if done:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d invitation's status set; the reason is in its activity.",
+                        "%(count)d invitations' status set; the reason is in their activity.",
+                        done,
+                    )
+                    % {"count": done},
+                    messages.SUCCESS,
+                )
+            for line in refused[:10]:
+                self.message_user(request, line, messages.ERROR)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/switchover/set_status.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Set status by hand"),
+                "opts": self.model._meta,
+                "form": form,
+                "invitations": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 # --- workspace settings --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ class ActivityEvent(WorkspaceOwnedModel):
         CREATOR_IMPORTED = "creator.imported", _("Creator imported")
         INVITATION_SENT = "invitation.sent", _("Switch-over invitation sent")
         INVITATION_ANSWERED = "invitation.answered", _("Switch-over invitation answered")
+        INVITATION_STATUS_SET = "invitation.status_set", _("Invitation status set by the team")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -184,6 +184,7 @@ ICONS = {
     ActivityEvent.Verb.CREATOR_IMPORTED: "upload_file",
     ActivityEvent.Verb.INVITATION_SENT: "send",
     ActivityEvent.Verb.INVITATION_ANSWERED: "mark_email_read",
+    ActivityEvent.Verb.INVITATION_STATUS_SET: "rule",
 }
 
 
@@ -241,6 +242,11 @@ def event_sentence(event: ActivityEvent) -> str:
     if event.verb == Verb.CREATORS_MERGED:
         return _("%(count)s duplicate creator(s) merged into this one") % {
             "count": len(data.get("merged", []))
+        }
+    if event.verb == Verb.INVITATION_STATUS_SET and data.get("to"):
+        return _("Invitation status set to %(status)s by hand: %(reason)s") % {
+            "status": _answer_label(data["to"]),
+            "reason": data.get("reason", ""),
         }
     if event.verb == Verb.INVITATION_ANSWERED and data.get("answer"):
         return _("Answered the switch-over invitation: %(answer)s") % {

@@ -168,7 +168,9 @@ def switchover_launch_due() -> list[int]:
 
 
 @transaction.atomic
-def invitation_answer(*, invitation: Invitation, accept: bool, actor=None) -> Invitation:
+def invitation_answer(
+    *, invitation: Invitation, accept: bool, actor=None, reason: str = ""
+) -> Invitation:
     """The creator's answer (public page) or one recorded by the team. Accepting moves the
     collaboration to agreed; declining to declined."""
     from influencers.services.collaborations import collaboration_advance
@@ -195,22 +197,43 @@ def invitation_answer(*, invitation: Invitation, accept: bool, actor=None) -> In
         actor=actor,
         creator_id=locked.creator_id,
         target=locked,
-        data={"plan": locked.plan_id, "answer": target},
+        data={"plan": locked.plan_id, "answer": target, **({"reason": reason} if reason else {})},
     )
     return locked
 
 
 @transaction.atomic
-def invitation_set_status(*, invitation: Invitation, status: str, actor=None) -> Invitation:
-    """A status set by the team (opened, live, first sale...). Accept/decline go through
-    invitation_answer so the collaboration follows."""
+def invitation_set_status(
+    *, invitation: Invitation, status: str, actor=None, reason: str = ""
+) -> Invitation:
+    """A status set by hand: only by managers and owners, only with a reason, and always
+    recorded as an activity event (the plan's numbers count from events, so a click cannot
+    falsify them silently). Accept/decline go through invitation_answer so the collaboration
+    follows."""
+    policy.require(actor, invitation.workspace_id, policy.Action.LAUNCH)
+    reason = (reason or "").strip()
+    if actor is not None and not reason:
+        raise ValidationError({"reason": [_("Say why the status is set by hand.")]})
     if status in ANSWERED:
-        return invitation_answer(invitation=invitation, accept=status == S.ACCEPTED, actor=actor)
+        return invitation_answer(
+            invitation=invitation, accept=status == S.ACCEPTED, actor=actor, reason=reason
+        )
     if status in (S.DRAFTED, S.SENDING):
         raise ValidationError({"status": [_("This status is set by the launch only.")]})
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    before = locked.status
+    if before == status:
+        return locked
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
+    event_record(
+        workspace=locked.workspace,
+        verb=ActivityEvent.Verb.INVITATION_STATUS_SET,
+        actor=actor,
+        creator_id=locked.creator_id,
+        target=locked,
+        data={"plan": locked.plan_id, "from": before, "to": status, "reason": reason},
+    )
     return locked
 
 

@@ -201,6 +201,9 @@ class InvitationStatusSerializer(StrictSerializer):
             if c[0] not in (Invitation.Status.DRAFTED, Invitation.Status.SENDING)
         ]
     )
+    # Statuses come from the flow (sent, opened, answered, reports); one set by hand says why,
+    # and the reason is kept in the activity event.
+    reason = serializers.CharField(max_length=500, help_text=_("Why the status is set by hand."))
 
 
 class AmazonLinkSettingsSerializer(StrictModelSerializer):

@@ -265,6 +265,7 @@ class InvitationViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
                 invitation=invitation,
                 status=serializer.validated_data["status"],
                 actor=request.user,
+                reason=serializer.validated_data["reason"],
             )
         invitation = self.fresh(invitation)
         return self.with_etag(Response(self.output(invitation)), invitation)
