@@ -108,6 +108,24 @@ def sidebar_navigation(request) -> list[dict]:
             ],
         },
         {
+            "title": _("Switch-over"),
+            "separator": True,
+            "items": [
+                _item(_("Switch-over plans"), "rocket_launch", m.SwitchoverPlan),
+                _item(_("Invitations"), "outgoing_mail", m.Invitation),
+                _item(_("Amazon link settings"), "link", m.AmazonLinkSettings),
+                _item(_("Readiness weights"), "tune", m.ScoringWeights),
+            ],
+        },
+        {
+            "title": _("Imports"),
+            "separator": True,
+            "items": [
+                _item(_("Import jobs"), "upload_file", m.ImportJob),
+                _item(_("Merges"), "merge", m.CreatorMerge),
+            ],
+        },
+        {
             "title": _("Catalogue"),
             "separator": True,
             "items": [

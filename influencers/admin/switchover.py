@@ -94,7 +94,8 @@ class SwitchoverPlanForm(forms.ModelForm):
     )
     statuses = forms.MultipleChoiceField(
         label=_("creator statuses"),
-        choices=CreatorStatus.choices,
+        # Do-not-contact creators are never invited: not a target a plan may pick.
+        choices=[c for c in CreatorStatus.choices if c[0] != CreatorStatus.DO_NOT_CONTACT],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

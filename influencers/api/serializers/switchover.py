@@ -65,6 +65,14 @@ class SwitchoverPlanSerializer(StrictModelSerializer):
         max_length=MAX_LIST,
         required=False,
     )
+
+    def validate_statuses(self, value):
+        if CreatorStatus.DO_NOT_CONTACT in (value or []):
+            raise serializers.ValidationError(
+                _("Creators marked do-not-contact are never invited: remove that status.")
+            )
+        return value
+
     messages = MessageSerializer(many=True, required=False, max_length=MAX_MESSAGES)
     max_invitations = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
     min_followers = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False)
