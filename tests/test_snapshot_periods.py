@@ -19,11 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from influencers.importers import pipeline
 from influencers.models import ImportRecordKey, ImportState, MetricSnapshot
 from influencers.selectors.metrics import creator_report_coverage
 from influencers.selectors.rollups import creator_rollups
-from influencers.services.imports import import_job_create
+from influencers.services.imports import import_job_create, import_job_run
 from influencers.services.rollups import creator_rollups_store
 from tests.factories import CreatorFactory, MetricSnapshotFactory, WorkspaceFactory
 
@@ -59,7 +58,7 @@ def attribution_csv(rows, tag=TAG, preamble="") -> bytes:
 def run(workspace, content: bytes, name="attribution.csv", **kwargs):
     upload = SimpleUploadedFile(name, content)
     job = import_job_create(workspace=workspace, actor=None, upload=upload, **kwargs)
-    job = pipeline.run(job.pk)
+    job = import_job_run(job_id=job.pk)
     assert job.state == ImportState.SUCCEEDED, job.error
     return job
 

@@ -146,6 +146,14 @@ def test_another_workspace_plan_pages_are_404(manager_client, other_workspace):
     assert not Invitation.objects.exists()
 
 
+def test_the_plan_form_offers_no_do_not_contact_target(manager_client):
+    page = manager_client.get(reverse("admin:influencers_switchoverplan_add"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="statuses" value="active"' in html
+    assert 'value="do_not_contact"' not in html
+
+
 def test_plan_form_saves_criteria_and_messages(manager_client, workspace):
     from tests.factories import ProductFactory
 

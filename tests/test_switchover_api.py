@@ -126,6 +126,15 @@ def test_bad_plans_are_400_problems(workspace, api, extra, field):
     assert any(k.startswith(field) for k in response.json()["errors"])
 
 
+def test_a_plan_cannot_target_do_not_contact_creators(workspace, api):
+    response = api.post(
+        PLANS, _plan_body(workspace, statuses=["active", "do_not_contact"]), format="json"
+    )
+    assert response.status_code == 400
+    assert "do-not-contact" in str(response.json()["errors"]["statuses"])
+    assert not SwitchoverPlan.objects.exists()
+
+
 def test_another_workspace_product_is_refused(workspace, other_workspace, api):
     foreign = ProductFactory(workspace=other_workspace)
     response = api.post(PLANS, _plan_body(workspace, products=[foreign.pk]), format="json")
