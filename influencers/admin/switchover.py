@@ -31,6 +31,7 @@ from influencers.selectors.switchover import plan_dashboard
 from influencers.services import switchover as svc
 from influencers.services.readiness import readiness_weights_save
 from influencers.services.records import record_save
+from influencers.services.switchover_test_send import switchover_test_send
 from influencers.switchover import links, selection
 from influencers.switchover.export import preview_csv_stream, shortlist_rows
 from influencers.switchover.messages import template_errors
@@ -255,6 +256,8 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     @action(description=_("Preview"), url_path="preview", icon="visibility")
     def preview_page(self, request, object_id):
         plan = self._plan(request, object_id)
+        if request.method == "POST" and "test_send" in request.POST:
+            return self._test_send(request, plan)
         paginator = Paginator(shortlist_rows(plan), PREVIEW_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         preparer = selection.Preparer(plan)
@@ -274,9 +277,37 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
                 }
             )
         context = self._context(
-            request, plan, _("Preview: %(plan)s") % {"plan": plan.name}, page=page, rows=rows
+            request,
+            plan,
+            _("Preview: %(plan)s") % {"plan": plan.name},
+            page=page,
+            rows=rows,
+            can_test_send=policy.may(role, policy.Action.CHANGE),
         )
         return TemplateResponse(request, "admin/switchover/preview.html", context)
+
+    def _test_send(self, request, plan):
+        try:
+            creator_id = int(request.POST["test_send"])
+            prepared = switchover_test_send(plan=plan, actor=request.user, creator_id=creator_id)
+        except (ValueError, ValidationError, PermissionDenied) as exc:
+            self.message_user(
+                request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+            )
+        else:
+            self.message_user(
+                request,
+                _(
+                    "Test sent to %(email)s: the message %(name)s would get, in %(language)s. "
+                    "Not an invitation: nothing was recorded and the creator was not contacted."
+                )
+                % {
+                    "email": request.user.email,
+                    "name": prepared.name,
+                    "language": prepared.language,
+                },
+            )
+        return HttpResponseRedirect(request.get_full_path())
 
     def preview_csv_view(self, request, pk):
         plan = self._plan(request, pk)

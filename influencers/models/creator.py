@@ -1,10 +1,17 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from influencers.normalisers import (
+    NormaliseError,
+    normalise_attribution_tag,
+    normalise_tracking_id,
+)
 
 from .base import WorkspaceOwnedModel, WorkspaceQuerySet
 
@@ -207,6 +214,23 @@ class Creator(WorkspaceOwnedModel):
 
     def __str__(self):
         return self.display_name
+
+    def clean(self):
+        """Amazon IDs are checked where they are typed (admin; the API and the import use the
+        same normalisers), not first when a switch-over builds the creator's link."""
+        super().clean()
+        errors = {}
+        for field, normalise in (
+            ("associates_tracking_id", normalise_tracking_id),
+            ("attribution_tag", normalise_attribution_tag),
+        ):
+            if value := getattr(self, field):
+                try:
+                    setattr(self, field, normalise(value))
+                except NormaliseError as exc:
+                    errors[field] = str(exc.reason)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_do_not_contact(self) -> bool:

@@ -13,6 +13,21 @@ class Workspace(TimeStampedModel):
     default_currency = models.CharField(
         _("default currency"), max_length=3, choices=Currency.choices, default=Currency.USD
     )
+    # Invitations go out from the server's address (DEFAULT_FROM_EMAIL) with the brand's name
+    # on it; creators' replies go to a real person's inbox, not to a no-reply address.
+    sender_name = models.CharField(
+        _("sender name"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("Shown as the sender of invitations; the workspace name when blank."),
+    )
+    reply_to = models.EmailField(
+        _("reply-to address"),
+        blank=True,
+        default="",
+        help_text=_("Where creators' replies to invitations go, e.g. a team member's address."),
+    )
     # When the whole pool's readiness was last recomputed (nightly, after a weights change).
     # A creator's own readiness.computed_at is when their score or reasons last changed.
     readiness_checked_at = models.DateTimeField(
@@ -26,6 +41,14 @@ class Workspace(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def invitation_sender(self) -> str:
+        """The From header: the brand's name on the server's sending address."""
+        from email.utils import formataddr, parseaddr
+
+        _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        return formataddr((self.sender_name or self.name, address))
 
 
 class Membership(TimeStampedModel):

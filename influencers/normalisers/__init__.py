@@ -7,10 +7,12 @@ translated when rendered with ``str()``), so they are safe to call anywhere: imp
 serializers, management commands.
 """
 
+from .amazon_ids import normalise_attribution_tag, normalise_tracking_id
 from .countries import normalise_country
 from .dates import parse_date
 from .emails import normalise_email, normalise_emails
 from .errors import (
+    InvalidAmazonId,
     InvalidCount,
     InvalidCountry,
     InvalidDate,
@@ -31,6 +33,9 @@ from .numbers import MAX_COUNT, parse_count, parse_decimal, parse_percent
 from .phones import normalise_phone
 
 __all__ = [
+    "InvalidAmazonId",
+    "normalise_attribution_tag",
+    "normalise_tracking_id",
     "MAX_COUNT",
     "PLATFORMS",
     "InvalidCount",

@@ -119,3 +119,8 @@ __all__ = [
     "InvalidPhone",
     "NormaliseError",
 ]
+
+
+class InvalidAmazonId(NormaliseError):
+    default_code = "invalid_amazon_id"
+    default_reason = _("Not a valid Amazon ID")

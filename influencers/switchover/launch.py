@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import CharField, Value
@@ -45,8 +45,10 @@ from influencers.models import (
     Creator,
     Invitation,
     SwitchoverPlan,
+    Workspace,
 )
 
+from . import messages
 from . import smtp as mail
 from .selection import Prepared
 
@@ -155,6 +157,7 @@ class Claimed:
     tracking_link: str
     send_attempts: int
     claimed_at: object  # the claim's token: a later claim of the same invitation has another
+    language: str = "en"
 
 
 _CLAIM = """
@@ -162,7 +165,7 @@ UPDATE {table} SET status = %s, claimed_at = %s, updated_at = %s,
                    send_attempts = send_attempts + 1
 WHERE id = ANY(%s::bigint[]) AND status = %s AND NOT {uncontactable}
 RETURNING id, workspace_id, plan_id, creator_id, email, subject, body, tracking_link,
-          send_attempts, claimed_at
+          send_attempts, claimed_at, language
 """
 
 # A creator marked do-not-contact, or who withdrew consent, after the invitation was drafted
@@ -214,6 +217,7 @@ def send_invitations(*, invitation_ids: list[int]) -> tuple[int, list[tuple[int,
     retry: list[tuple[int, int]] = []
     batch = max(1, settings.SWITCHOVER_CLAIM_BATCH)
     smtp = None
+    workspaces: dict[int, Workspace] = {}
     try:
         for start in range(0, len(invitation_ids), batch):
             claimed = _claim(invitation_ids[start : start + batch])
@@ -227,7 +231,7 @@ def send_invitations(*, invitation_ids: list[int]) -> tuple[int, list[tuple[int,
                     try:
                         mail.send(
                             smtp,
-                            _message(invitation, smtp),
+                            _message(invitation, smtp, workspaces),
                             hand_over=lambda claimed=invitation: _handed_over(claimed),
                         )
                     except (smtplib.SMTPException, OSError, mail.MaybeSent, ClaimLost) as exc:
@@ -255,11 +259,32 @@ def send_invitations(*, invitation_ids: list[int]) -> tuple[int, list[tuple[int,
     return sent, retry
 
 
-def _message(invitation: Claimed, smtp) -> EmailMessage:
-    return EmailMessage(
+def build_message(
+    *, subject: str, body: str, to: str, language: str, workspace: Workspace, **kwargs
+) -> EmailMultiAlternatives:
+    """An invitation email: the plain text exactly as previewed and the same words as HTML;
+    from the brand's name, replies to the workspace's reply-to address."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=workspace.invitation_sender,
+        to=[to],
+        reply_to=[workspace.reply_to] if workspace.reply_to else None,
+        **kwargs,
+    )
+    message.attach_alternative(messages.html_version(body, language=language), "text/html")
+    return message
+
+
+def _message(invitation: Claimed, smtp, workspaces: dict) -> EmailMessage:
+    if invitation.workspace_id not in workspaces:
+        workspaces[invitation.workspace_id] = Workspace.objects.get(pk=invitation.workspace_id)
+    return build_message(
         subject=invitation.subject,
         body=invitation.body,
-        to=[invitation.email],
+        to=invitation.email,
+        language=invitation.language,
+        workspace=workspaces[invitation.workspace_id],
         headers={"Message-ID": message_id(invitation.pk)},
         connection=smtp,
     )

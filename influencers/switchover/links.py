@@ -8,6 +8,8 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from influencers.normalisers.amazon_ids import TRACKING_ID
+
 DOMAINS = {
     "US": "www.amazon.com",
     "CA": "www.amazon.ca",
@@ -20,8 +22,6 @@ DOMAINS = {
     "JP": "www.amazon.co.jp",
     "AU": "www.amazon.com.au",
 }
-# Associates tracking IDs: letters, digits and hyphens, ending in the marketplace's -2x suffix.
-TRACKING_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}-2[0-9]$")
 ASIN = re.compile(r"^[A-Z0-9]{10}$")
 
 

@@ -99,3 +99,47 @@ def template_errors(*, subject: str, body: str) -> str:
     """The problem with a message template, in words ("" when there is none): checked when a
     template is saved (admin and API), so a typo never reaches a creator."""
     return render(subject=subject, body=body, fields={}).error
+
+
+def placed(template_text: str) -> set[str]:
+    """The merge fields a template places somewhere."""
+    return {v for v in _VARIABLE.findall(template_text) if v in MERGE_FIELDS}
+
+
+def footer(*, subject: str, body: str, answer_link: str, opt_out: str) -> str:
+    """What a message must carry but its template did not place: every invitation has its
+    answer link and an opt-out. Returned in the active language; "" when both are placed."""
+    where = placed(subject) | placed(body)
+    lines = []
+    if "answer_link" not in where:
+        lines.append(_("Yes or no, one click: %(link)s") % {"link": answer_link})
+    if "opt_out" not in where:
+        lines.append(opt_out)
+    return "\n\n-- \n" + "\n".join(lines) if lines else ""
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def html_version(text: str, *, language: str) -> str:
+    """The HTML part of a message: the plain text, escaped, with its links clickable and its
+    paragraphs kept — nothing added or reworded, so both parts say the same."""
+    from django.utils.html import escape
+
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        pieces, last = [], 0
+        for match in _URL.finditer(block):
+            pieces.append(escape(block[last : match.start()]))
+            url = escape(match.group(0))
+            pieces.append(f'<a href="{url}">{url}</a>')
+            last = match.end()
+        pieces.append(escape(block[last:]))
+        paragraphs.append("<p>" + "".join(pieces).replace("\n", "<br>\n") + "</p>")
+    return (
+        f'<!doctype html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
+        '<body style="font-family: sans-serif; font-size: 16px; line-height: 1.5;">\n'
+        + "\n".join(paragraphs)
+        + "\n</body></html>\n"
+    )

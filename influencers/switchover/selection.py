@@ -245,6 +245,7 @@ class Preparer:
                 "Not interested? Use the link above to decline and we will not write about "
                 "this again."
             )
+        answer_link = answer_url(self.plan.pk, p.creator_id)
         rendered = messages.render(
             subject=template.subject,
             body=template.body,
@@ -254,7 +255,7 @@ class Preparer:
                 "asin": product.asin,
                 "link": p.link,
                 "commission": f"{self.plan.commission_rate.normalize():f}%",
-                "answer_link": answer_url(self.plan.pk, p.creator_id),
+                "answer_link": answer_link,
                 "opt_out": opt_out,
                 "brand": self.brand,
             },
@@ -262,6 +263,14 @@ class Preparer:
         if rendered.error:
             p.problems.append(Problem.TEMPLATE)
             p.problem_texts.append(rendered.error)
+        else:
+            with translation.override(template.language):
+                rendered.body += messages.footer(
+                    subject=template.subject,
+                    body=template.body,
+                    answer_link=answer_link,
+                    opt_out=opt_out,
+                )
         p.subject, p.body = rendered.subject, rendered.body
         p.language = template.language
         return p

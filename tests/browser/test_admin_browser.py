@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from influencers.services.creators import AccountInput, ContactInput, creator_create
 from influencers.services.notes import note_add
@@ -78,5 +79,5 @@ def test_the_creator_profile_in_english_with_its_tabs(page, live_server, pool):
     remarks = page.locator("textarea[name=remarks]")
     assert not remarks.is_visible()
     page.locator("nav a", has_text="Remarks").first.click()
-    assert remarks.is_visible()
+    expect(remarks).to_be_visible()  # the tab switch is animated: wait for it
     page.screenshot(path=str(ARTIFACTS / "creator_profile_en.png"), full_page=True)

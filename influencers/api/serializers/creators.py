@@ -15,7 +15,13 @@ from influencers.models import (
     Platform,
     TikTokShopStatus,
 )
-from influencers.normalisers import NormaliseError, normalise_email, normalise_handle
+from influencers.normalisers import (
+    NormaliseError,
+    normalise_attribution_tag,
+    normalise_email,
+    normalise_handle,
+    normalise_tracking_id,
+)
 from influencers.policy import mask_contact
 from influencers.scoring import reason_texts
 from influencers.services.creators import AccountInput, ContactInput
@@ -31,6 +37,16 @@ MAX_NESTED = 50
 
 
 # --- output ----------------------------------------------------------------------------
+
+
+def _normalised(value: str, normalise) -> str:
+    """An optional ID: blank stays blank; otherwise normalised, or refused with the reason."""
+    if not value:
+        return value
+    try:
+        return normalise(value)
+    except NormaliseError as exc:
+        raise serializers.ValidationError(str(exc.reason)) from None
 
 
 def _dt(value):
@@ -289,6 +305,12 @@ class CreatorInputSerializer(StrictSerializer):
     )
     accounts = AccountInputSerializer(many=True, required=False, max_length=MAX_NESTED)
     contacts = ContactInputSerializer(many=True, required=False, max_length=MAX_NESTED)
+
+    def validate_associates_tracking_id(self, value):
+        return _normalised(value, normalise_tracking_id)
+
+    def validate_attribution_tag(self, value):
+        return _normalised(value, normalise_attribution_tag)
 
     def service_arguments(self) -> dict:
         data = dict(self.validated_data)

@@ -156,6 +156,20 @@ class DryRunSerializer(serializers.Serializer):
     examples = DryRunExampleSerializer(many=True)
 
 
+class TestSendInputSerializer(StrictSerializer):
+    creator = serializers.IntegerField(
+        min_value=1, help_text=_("A creator matching the plan's criteria.")
+    )
+
+
+class TestSendSerializer(serializers.Serializer):
+    sent_to = serializers.EmailField(help_text=_("Your own address: the creator is not contacted."))
+    creator = serializers.IntegerField()
+    language = serializers.CharField()
+    subject = serializers.CharField()
+    body = serializers.CharField()
+
+
 class InvitationSerializer(serializers.ModelSerializer):
     # Masked for viewers; the message's answer link is hidden from them (whoever holds it can
     # answer for the creator).

@@ -31,6 +31,7 @@ from influencers.selectors import switchover as sel
 from influencers.services import switchover as svc
 from influencers.services.readiness import readiness_weights_save
 from influencers.services.records import record_save
+from influencers.services.switchover_test_send import switchover_test_send
 from influencers.switchover import selection
 from influencers.switchover.export import preview_csv_stream, shortlist_rows
 
@@ -111,6 +112,7 @@ class SwitchoverPlanViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
             "preview": s.PreviewRowSerializer,
             "dry_run": s.DryRunSerializer,
             "launch": s.SwitchoverPlanSerializer,
+            "test_send": s.TestSendInputSerializer,
         }.get(self.action, s.SwitchoverPlanSerializer)
 
     def paginate_queryset(self, queryset):
@@ -193,6 +195,30 @@ class SwitchoverPlanViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
     @action(detail=True, methods=["post"], url_path="dry-run", filterset_class=None)
     def dry_run(self, request, pk=None):
         return Response(selection.dry_run(self.get_object()))
+
+    @extend_schema(
+        summary="Send the message one creator would get to yourself (a test, never an "
+        "invitation: nothing is recorded and the creator is not contacted)",
+        request=s.TestSendInputSerializer,
+        responses={200: s.TestSendSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="test-send", filterset_class=None)
+    def test_send(self, request, pk=None):
+        plan = self.get_object()
+        body = s.TestSendInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        prepared = switchover_test_send(
+            plan=plan, actor=request.user, creator_id=body.validated_data["creator"]
+        )
+        return Response(
+            {
+                "sent_to": request.user.email,
+                "creator": prepared.creator_id,
+                "language": prepared.language,
+                "subject": prepared.subject,
+                "body": prepared.body,
+            }
+        )
 
     @extend_schema(
         summary="Launch (manager or owner): 202; invitations are drafted and sent in the "

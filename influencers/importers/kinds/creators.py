@@ -42,8 +42,10 @@ from influencers.models import (
 )
 from influencers.normalisers import (
     NormaliseError,
+    normalise_attribution_tag,
     normalise_emails,
     normalise_handle,
+    normalise_tracking_id,
     profile_url,
 )
 from influencers.normalisers.handles import _CANONICAL_URLS
@@ -277,16 +279,15 @@ def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
             p.fields["last_contacted_at"] = day_start(date(text))
         except NormaliseError as exc:
             _bad(ctx, result, p, "last_contacted", text, exc.reason)
-    if text := v.get("associates_tracking_id"):
-        if len(text) > 64:
-            _bad(ctx, result, p, "associates_tracking_id", text, _("Too long for a tracking ID"))
-        else:
-            p.fields["associates_tracking_id"] = text
-    if text := v.get("attribution_tag"):
-        if len(text) > 128:
-            _bad(ctx, result, p, "attribution_tag", text, _("Too long for an Attribution tag"))
-        else:
-            p.fields["attribution_tag"] = text
+    for name, normalise in (
+        ("associates_tracking_id", normalise_tracking_id),
+        ("attribution_tag", normalise_attribution_tag),
+    ):
+        if text := v.get(name):
+            try:
+                p.fields[name] = normalise(text)
+            except NormaliseError as exc:
+                _bad(ctx, result, p, name, text, exc.reason)
     if text := v.get("rate"):
         p.remarks.append(f"{ctx.header('rate')}: {text}")
     if text := v.get("notes"):
