@@ -39,12 +39,15 @@ seed: migrate
 
 # Embedded default: PostgreSQL from a pip wheel with its data in var/postgres (started on the
 # first connection, stopped when runserver ends), tasks in-process, console email.
+# Answer links in invitations point at the address served here (SWITCHOVER_PUBLIC_BASE_URL).
+ADDR ?= 127.0.0.1:8000
 run: seed
 	$(PY) manage.py ensure_local_admin
 	@echo ""
-	@echo "  Influencer Pool Manager is at  http://127.0.0.1:8000/admin/"
+	@echo "  Influencer Pool Manager is at  http://$(ADDR)/admin/"
 	@echo ""
-	@$(PY) -m config.embedded_postgres.server run -- $(PY) manage.py runserver 127.0.0.1:8000
+	@SWITCHOVER_PUBLIC_BASE_URL=$${SWITCHOVER_PUBLIC_BASE_URL:-http://$(ADDR)} \
+		$(PY) -m config.embedded_postgres.server run -- $(PY) manage.py runserver $(ADDR)
 
 # Stop the embedded PostgreSQL if something left it running (its data stays in var/postgres).
 stop:

@@ -10,6 +10,7 @@ class InfluencersConfig(AppConfig):
     def ready(self):
         # Register the tasks with Celery in every process (web, worker, tests): services queue
         # them by name through influencers.background, never by importing them.
+        import influencers.checks  # noqa: F401
         import influencers.tasks  # noqa: F401
         from influencers.services.readiness import connect_signals
 

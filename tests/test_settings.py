@@ -135,9 +135,23 @@ def test_production_settings_pass_the_deploy_check():
         DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-production-key-0123456789abcdef",
         DJANGO_ALLOWED_HOSTS="pool.example.com",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        SWITCHOVER_PUBLIC_BASE_URL="https://pool.example.com",
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
+
+
+def test_the_deploy_check_refuses_answer_links_to_localhost():
+    out = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-production-key-0123456789abcdef",
+        DJANGO_ALLOWED_HOSTS="pool.example.com",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        SWITCHOVER_PUBLIC_BASE_URL="http://localhost:8000",
+    )
+    assert out.returncode != 0
+    assert "influencers.W001" in out.stderr + out.stdout
 
 
 def test_a_test_run_without_servers_named_starts_its_own_says_so_and_deletes_them():
