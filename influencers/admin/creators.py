@@ -66,6 +66,7 @@ from influencers.services.creators import (
 )
 from influencers.services.notes import note_add
 
+from .consent import CreatorConsentAdminMixin
 from .fields import CountField, CountryField, LanguageField, LanguagesField
 from .merge import CreatorMergeAdminMixin
 from .mixins import (
@@ -479,9 +480,14 @@ NEW_COLLABORATION_FIELDS = ("campaign", "fee", "currency", "commission_rate", "p
 
 @admin.register(Creator)
 class CreatorAdmin(
-    CreatorMergeAdminMixin, WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin
+    CreatorMergeAdminMixin,
+    CreatorConsentAdminMixin,
+    WorkspaceScopedAdminMixin,
+    SimpleHistoryAdmin,
+    ModelAdmin,
 ):
     form = CreatorAdminForm
+    actions = [*CreatorMergeAdminMixin.actions, "record_consent_selected"]
     list_display = (
         "display_name",
         "status_badge",
@@ -519,6 +525,11 @@ class CreatorAdmin(
     search_help_text = _("Name, handle (beginning) or exact email / phone")
     autocomplete_fields = ("owner", "tags", "agency")
     readonly_fields = (
+        # Consent changes only with its source (the "Record consent" action or an import's
+        # consent column), never by ticking a box silently.
+        "consent_to_contact",
+        "consent_source",
+        "consent_recorded_at",
         "last_contacted_at",
         "followers",
         "engagement_rate",
@@ -554,7 +565,7 @@ class CreatorAdmin(
             {
                 "classes": ["tab"],
                 "fields": (
-                    "consent_to_contact",
+                    ("consent_to_contact", "consent_source", "consent_recorded_at"),
                     "consent_amazon_links",
                     "amazon_storefront_url",
                     "associates_tracking_id",

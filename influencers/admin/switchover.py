@@ -50,6 +50,14 @@ from .mixins import (
 LAUNCH_ROLES = policy.roles_for(policy.Action.LAUNCH)  # managers and owners
 
 
+def _problem_rows(result: dict) -> list[tuple[str, int]]:
+    return [
+        (selection.problem_label(code), n)
+        for code, n in result["problems"].items()
+        if code != selection.Problem.NO_CONSENT  # its own line: "held back by consent"
+    ]
+
+
 def can_launch(request) -> bool:
     """Launching a plan and sending invitations again: managers and owners."""
     return request.user.is_superuser or workspace_role(request) in LAUNCH_ROLES
@@ -283,6 +291,7 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             page=page,
             rows=rows,
             can_test_send=policy.may(role, policy.Action.CHANGE),
+            held_back_by_consent=selection.held_back_by_consent(plan),
         )
         return TemplateResponse(request, "admin/switchover/preview.html", context)
 
@@ -323,7 +332,11 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
         plan = self._plan(request, object_id)
         result = selection.dry_run(plan)
         context = self._context(
-            request, plan, _("Dry run: %(plan)s") % {"plan": plan.name}, result=result
+            request,
+            plan,
+            _("Dry run: %(plan)s") % {"plan": plan.name},
+            result=result,
+            problem_rows=_problem_rows(result),
         )
         return TemplateResponse(request, "admin/switchover/dry_run.html", context)
 
@@ -348,7 +361,11 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
                 )
         result = selection.dry_run(plan)
         context = self._context(
-            request, plan, _("Launch %(plan)s?") % {"plan": plan.name}, result=result
+            request,
+            plan,
+            _("Launch %(plan)s?") % {"plan": plan.name},
+            result=result,
+            problem_rows=_problem_rows(result),
         )
         return TemplateResponse(request, "admin/switchover/launch.html", context)
 

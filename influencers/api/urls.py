@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from influencers.api import schema  # noqa: F401 - registers the OpenAPI auth extensions
 from influencers.api.views import records
 from influencers.api.views.base import ID_REGEX
+from influencers.api.views.consent import ConsentView
 from influencers.api.views.creators import CreatorViewSet
 from influencers.api.views.imports import (
     ImportJobDetailView,
@@ -40,6 +41,7 @@ SINGLETON = {"get": "retrieve", "put": "update", "patch": "partial_update"}
 app_name = "api"
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("consent/", ConsentView.as_view(), name="consent"),
     re_path(
         rf"^creators/(?P<pk>{ID_REGEX})/merge/$", CreatorMergeView.as_view(), name="creator-merge"
     ),

@@ -55,6 +55,11 @@ ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "Agency email", "MCN email", "Agency e-mail", "机构邮箱", "经纪公司邮箱")),
     "agency_phone": (_("Agency phone"), (
         "Agency phone", "MCN phone", "Agency phone number", "机构电话", "经纪公司电话")),
+    "consent": (_("Consent to contact"), (
+        "Consent", "Consent to contact", "Consents to contact", "Consented", "OK to contact",
+        "Opt-in", "Opted in", "同意联系", "是否同意联系", "同意", "联系授权", "是否授权")),
+    "consent_source": (_("Consent source"), (
+        "Consent source", "Consent given via", "Consent via", "同意来源", "授权来源")),
     "owner": (_("Owner"), (
         "Owner", "Account manager", "Account owner", "负责人", "跟进人", "对接人")),
     "tiktok_shop_status": (_("TikTok Shop status"), (

@@ -22,6 +22,7 @@ class ActivityEvent(WorkspaceOwnedModel):
         INVITATION_SENT = "invitation.sent", _("Switch-over invitation sent")
         INVITATION_ANSWERED = "invitation.answered", _("Switch-over invitation answered")
         INVITATION_STATUS_SET = "invitation.status_set", _("Invitation status set by the team")
+        CONSENT_RECORDED = "consent.recorded", _("Consent recorded")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -120,6 +120,17 @@ class Creator(WorkspaceOwnedModel):
     )
     consent_to_contact = models.BooleanField(_("consents to be contacted"), default=False)
     consent_amazon_links = models.BooleanField(_("consents to promote Amazon links"), default=False)
+    # Consent is evidence: where it was given (or withdrawn) and when, so "why was this creator
+    # written to?" has an answer. Set by the import's consent column and the consent action.
+    consent_source = models.CharField(
+        _("consent source"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",  # rows loaded with plain SQL (bulk loads, COPY) need no value
+        help_text=_('Where the creator consented (or said no), e.g. "TikTok DM, 2026-12-01".'),
+    )
+    consent_recorded_at = models.DateTimeField(_("consent recorded"), null=True, blank=True)
     amazon_storefront_url = models.URLField(
         _("Amazon storefront URL"), max_length=500, blank=True, default=""
     )

@@ -8,6 +8,7 @@ serializers, management commands.
 """
 
 from .amazon_ids import normalise_attribution_tag, normalise_tracking_id
+from .booleans import InvalidYesNo, parse_yes_no
 from .countries import normalise_country
 from .dates import parse_date
 from .emails import normalise_email, normalise_emails
@@ -33,6 +34,8 @@ from .numbers import MAX_COUNT, parse_count, parse_decimal, parse_percent
 from .phones import normalise_phone
 
 __all__ = [
+    "InvalidYesNo",
+    "parse_yes_no",
     "InvalidAmazonId",
     "normalise_attribution_tag",
     "normalise_tracking_id",

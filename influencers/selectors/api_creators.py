@@ -20,6 +20,8 @@ CREATOR_COLUMNS = (
     "languages",
     "rating",
     "consent_to_contact",
+    "consent_source",
+    "consent_recorded_at",
     "consent_amazon_links",
     "amazon_storefront_url",
     "associates_tracking_id",

@@ -248,6 +248,10 @@ def event_sentence(event: ActivityEvent) -> str:
             "status": _answer_label(data["to"]),
             "reason": data.get("reason", ""),
         }
+    if event.verb == Verb.CONSENT_RECORDED and "consent" in data:
+        if data["consent"]:
+            return _("Consented to be contacted: %(source)s") % {"source": data.get("source", "")}
+        return _("Said no to being contacted: %(source)s") % {"source": data.get("source", "")}
     if event.verb == Verb.INVITATION_ANSWERED and data.get("answer"):
         return _("Answered the switch-over invitation: %(answer)s") % {
             "answer": _answer_label(data["answer"])

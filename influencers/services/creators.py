@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from influencers import policy
@@ -32,6 +33,7 @@ CREATOR_EDITABLE_FIELDS = (
     "languages",
     "rating",
     "consent_to_contact",
+    "consent_source",
     "consent_amazon_links",
     "amazon_storefront_url",
     "associates_tracking_id",
@@ -89,7 +91,31 @@ def _apply_creator_fields(creator: Creator, data: dict) -> list[str]:
         if getattr(creator, name) != value:
             setattr(creator, name, value)
             changed.append(name)
+    if "consent_to_contact" in changed:
+        _stamp_consent(creator, changed)
     return changed
+
+
+def _stamp_consent(creator: Creator, changed: list[str]) -> None:
+    """Consent is evidence: a change says where it came from and is stamped with the time.
+    A new creator's consent may come without a source (it was entered with the creator)."""
+    creator.consent_source = " ".join(creator.consent_source.split())
+    if "consent_source" not in changed or not creator.consent_source:
+        if creator.pk is not None:
+            raise ValidationError(
+                {
+                    "consent_source": [
+                        _(
+                            'Say where the creator said so, e.g. "TikTok DM, 2026-12-01": '
+                            "consent never changes without its source."
+                        )
+                    ]
+                }
+            )
+        creator.consent_source = creator.consent_source or _("Entered when the creator was added")
+        changed.append("consent_source")
+    creator.consent_recorded_at = timezone.now()
+    changed.append("consent_recorded_at")
 
 
 def _account_save(*, creator: Creator, data: AccountInput) -> PlatformAccount:

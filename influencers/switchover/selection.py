@@ -38,6 +38,24 @@ class Problem:
     TEMPLATE = "template_error"
 
 
+def problem_label(code: str) -> str:
+    """A dry run's problem code in words (the API keeps the codes)."""
+    return {
+        Problem.NO_EMAIL: _("No valid, consented email"),
+        Problem.NO_CONSENT: _("Held back: has not consented to be contacted"),
+        Problem.NO_TRACKING_ID: _("No valid Associates tracking ID"),
+        Problem.NO_PRODUCT: _("The plan has no product"),
+        Problem.NO_MESSAGE: _("No message in a language the creator reads"),
+        Problem.TEMPLATE: _("The message template has an error"),
+    }.get(code, code)
+
+
+def held_back_by_consent(plan: SwitchoverPlan) -> int:
+    """Creators matching the plan who are not invited because they have not consented: the
+    preview and the dry run both say it, from this one count."""
+    return criteria_queryset(plan).filter(consent_to_contact=False).count()
+
+
 @dataclass
 class Prepared:
     creator_id: int
@@ -311,6 +329,7 @@ def dry_run(plan: SwitchoverPlan) -> dict:
             )
     already = plan.invitations.exclude(status=Invitation.Status.DRAFTED).count()
     return {
+        "held_back_by_consent": problems.get(Problem.NO_CONSENT, 0),
         "matched": matched,
         "would_send": would_send,
         "already_invited": already,

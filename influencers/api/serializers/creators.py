@@ -103,6 +103,8 @@ def creators_payload(rows, accounts, contacts, tags, *, masked: bool) -> list[di
                 "languages": r["languages"],
                 "rating": r["rating"],
                 "consent_to_contact": r["consent_to_contact"],
+                "consent_source": r["consent_source"],
+                "consent_recorded_at": _dt(r["consent_recorded_at"]),
                 "consent_amazon_links": r["consent_amazon_links"],
                 "amazon_storefront_url": r["amazon_storefront_url"],
                 "associates_tracking_id": r["associates_tracking_id"],
@@ -182,6 +184,8 @@ class CreatorSerializer(serializers.Serializer):
     languages = serializers.ListField(child=serializers.CharField())
     rating = serializers.IntegerField(allow_null=True)
     consent_to_contact = serializers.BooleanField()
+    consent_source = serializers.CharField(help_text=_("Where the creator consented or said no."))
+    consent_recorded_at = serializers.DateTimeField(allow_null=True)
     consent_amazon_links = serializers.BooleanField()
     amazon_storefront_url = serializers.CharField(allow_blank=True)
     associates_tracking_id = serializers.CharField(allow_blank=True)
@@ -293,7 +297,11 @@ class CreatorInputSerializer(StrictSerializer):
         child=serializers.CharField(max_length=16), max_length=20, required=False
     )
     rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
-    consent_to_contact = serializers.BooleanField(required=False)
+    consent_to_contact = serializers.BooleanField(
+        required=False,
+        help_text=_("Changing it needs consent_source (where the creator said so)."),
+    )
+    consent_source = serializers.CharField(max_length=200, required=False, allow_blank=True)
     consent_amazon_links = serializers.BooleanField(required=False)
     amazon_storefront_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     associates_tracking_id = serializers.CharField(max_length=64, required=False, allow_blank=True)

@@ -149,6 +149,9 @@ class DryRunExampleSerializer(serializers.Serializer):
 
 class DryRunSerializer(serializers.Serializer):
     matched = serializers.IntegerField()
+    held_back_by_consent = serializers.IntegerField(
+        help_text=_("Matching creators not invited because they have not consented.")
+    )
     would_send = serializers.IntegerField()
     already_invited = serializers.IntegerField()
     capped_at = serializers.IntegerField()

@@ -46,6 +46,7 @@ from influencers.normalisers import (
     normalise_emails,
     normalise_handle,
     normalise_tracking_id,
+    parse_yes_no,
     profile_url,
 )
 from influencers.normalisers.handles import _CANONICAL_URLS
@@ -172,6 +173,8 @@ class Parsed:
     # The agency's email and phone as the pool knows them after this batch: a contact of the
     # row equal to one of them is marked as the agency's (shared), not the creator's own.
     agency_contacts: frozenset = frozenset()
+    consent: bool | None = None  # the row's consent cell: yes, no, or not given
+    consent_source: str = ""
     # set by report kinds: followers come from a fresher source and replace what is stored
     followers_authoritative: bool = False
 
@@ -259,6 +262,13 @@ def parse_row(ctx: ImportContext, result: BatchResult, row: Row) -> Parsed:
             p.fields["tiktok_shop_status"] = shop_status
     if text := v.get("language"):
         p.fields["language"] = text.lower()[:16]
+    if text := v.get("consent"):
+        try:
+            p.consent = parse_yes_no(text)
+        except NormaliseError as exc:
+            _bad(ctx, result, p, "consent", text, exc.reason)
+        else:
+            p.consent_source = " ".join((v.get("consent_source") or "").split())[:200]
     if text := v.get("status"):
         status = status_index().get(_status_key(text))
         if status is None:
@@ -307,6 +317,7 @@ class Entity:
     contact_kinds: set = field(default_factory=set)
     tag_keys: set = field(default_factory=set)
     dirty: set = field(default_factory=set)
+    consent_changed: bool = False
     new_accounts: list = field(default_factory=list)
     changed_accounts: dict = field(default_factory=dict)
     new_contacts: list = field(default_factory=list)
@@ -687,6 +698,18 @@ class CreatorBatch:
             self._set(entity, "display_name", p.name, first, overwrite)
         for name, value in {**p.fields, **(extra_fields or {})}.items():
             self._set(entity, name, value, first, overwrite)
+        if p.consent is not None and (first or creator.consent_to_contact != p.consent):
+            # Consent is the creator's word, newer than what the pool holds: a "no" always
+            # wins (never write to someone who said no), a "yes" is recorded with its source.
+            creator.consent_to_contact = p.consent
+            creator.consent_source = p.consent_source or _("Import %(file)s, row %(row)s") % {
+                "file": self.ctx.job.original_filename or self.ctx.job.pk,
+                "row": p.row.line,
+            }
+            creator.consent_recorded_at = now()
+            entity.dirty.update({"consent_to_contact", "consent_source", "consent_recorded_at"})
+            entity.consent_changed = True
+            entity.changes += 1
         primary = None
         for platform, raw, norm in p.accounts:
             key = (platform, norm.lower())
@@ -754,6 +777,7 @@ class CreatorBatch:
                     value=normalised if kind == ContactMethod.Kind.EMAIL else raw.strip(),
                     value_normalised=normalised,
                     is_primary=kind not in entity.contact_kinds,
+                    consent=bool(creator.consent_to_contact),
                     agency_id=(
                         p.fields.get("agency_id")
                         if normalised.lower() in p.agency_contacts
@@ -815,6 +839,18 @@ class CreatorBatch:
             account_updates,
             ["followers", "average_views", "engagement_rate", "updated_at"],
         )
+        # A creator's consent covers the email addresses the pool holds for them (the launch
+        # writes only to consented addresses); a "no" withdraws it from all of them.
+        for consent in (True, False):
+            ids = [
+                e.creator.pk
+                for e in changed
+                if e.consent_changed and e.creator.consent_to_contact is consent
+            ]
+            if ids:
+                ContactMethod.objects.filter(
+                    creator_id__in=ids, kind=ContactMethod.Kind.EMAIL, agency__isnull=True
+                ).update(consent=consent, updated_at=stamp)
         reach = sorted({e.creator.pk for e in changed if e.reach_changed})
         if reach:
             Creator.objects.filter(pk__in=reach).refresh_reach()
