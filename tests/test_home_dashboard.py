@@ -177,3 +177,39 @@ def test_the_dashboard_costs_the_same_with_more_history(member_client, workspace
         )
 
     assert queries() == before
+
+
+def test_each_active_plan_shows_its_funnel_in_one_line(member_client, workspace):
+    from tests.switchover_world import eligible, make_plan
+
+    plan = make_plan(workspace, status=m.SwitchoverPlan.Status.LAUNCHED)
+    m.SwitchoverPlan.objects.create(workspace=workspace, name="Draft", commission_rate=10)
+    statuses = ["sent"] * 4 + ["opened"] * 3 + ["declined", "accepted", "live", "first_sale"]
+    for creator, status in zip(eligible(workspace, len(statuses)), statuses, strict=True):
+        m.Invitation.objects.create(
+            workspace=workspace,
+            plan=plan,
+            creator=creator,
+            status=status,
+            email="x@example.com",
+            tracking_link="https://www.amazon.com/dp/B0TESTASIN?tag=x-20",
+            tracking_id="x-20",
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        english = member_client.get(reverse("admin:index")).content.decode()
+    line = re.search(r'data-plan="%d".*?</div>' % plan.pk, english, re.S).group(0)
+    counts = dict(re.findall(r'data-stage="(\w+)">.*?<strong>(\d+)</strong>', line, re.S))
+    # By hand: 11 invited; 7 opened or further; 4 answered; 3 accepted; 2 live; 1 first sale.
+    assert counts == {
+        "invited": "11",
+        "opened": "7",
+        "answered": "4",
+        "accepted": "3",
+        "live": "2",
+        "first_sale": "1",
+    }
+    assert "(64%)" in line  # 7 of 11 opened
+    assert english.count("data-plan=") == 1
+    chinese = member_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "进行中的切换计划" in chinese.content.decode()
+    assert len(ctx.captured_queries) < 60

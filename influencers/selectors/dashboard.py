@@ -28,6 +28,7 @@ from influencers.models import (
 )
 from influencers.selectors.creator_profile import format_count, format_money, format_roi
 from influencers.selectors.pool_counts import live_counts
+from influencers.selectors.switchover import active_plan_funnels
 
 CHART_WEEKS = 12
 LEADERBOARD_DAYS = 90
@@ -70,6 +71,7 @@ def home_dashboard(workspace: Workspace) -> dict:
         "stale_days": STALE_DAYS,
         "stale_link": reverse("admin:influencers_platformaccount_changelist") + "?synced=stale",
         "recent_imports": _recent_imports(workspace),
+        "plans": active_plan_funnels(workspace=workspace),
     }
 
 
