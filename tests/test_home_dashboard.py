@@ -197,7 +197,7 @@ def test_each_active_plan_shows_its_funnel_in_one_line(member_client, workspace)
         )
     with CaptureQueriesContext(connection) as ctx:
         english = member_client.get(reverse("admin:index")).content.decode()
-    line = re.search(r'data-plan="%d".*?</div>' % plan.pk, english, re.S).group(0)
+    line = re.search(rf'data-plan="{plan.pk}".*?</div>', english, re.S).group(0)
     counts = dict(re.findall(r'data-stage="(\w+)">.*?<strong>(\d+)</strong>', line, re.S))
     # By hand: 11 invited; 7 opened or further; 4 answered; 3 accepted; 2 live; 1 first sale.
     assert counts == {
