@@ -55,3 +55,10 @@ def switchover_launch_due() -> list[int]:
     from influencers.services.switchover import switchover_launch_due as run
 
     return run()
+
+
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3500)
+def switchover_remind_due() -> int:
+    from influencers.services.switchover_reminders import switchover_remind_due as run
+
+    return run()

@@ -302,3 +302,8 @@ CELERY_BEAT_SCHEDULE["switchover-launch-due"] = {
     "task": "influencers.tasks_switchover.switchover_launch_due",
     "schedule": timedelta(minutes=1),
 }
+# Every 15 minutes: one reminder per invitation not answered after its plan's N days.
+CELERY_BEAT_SCHEDULE["switchover-remind-due"] = {
+    "task": "influencers.tasks_switchover.switchover_remind_due",
+    "schedule": timedelta(minutes=15),
+}

@@ -129,6 +129,7 @@ class SwitchoverPlanForm(forms.ModelForm):
             "min_followers",
             "not_invited_days",
             "max_invitations",
+            "reminder_after_days",
             "scheduled_at",
         )
 
@@ -178,6 +179,7 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
                     "min_followers",
                     "not_invited_days",
                     "max_invitations",
+                    "reminder_after_days",
                 )
             },
         ),

@@ -23,6 +23,7 @@ class ActivityEvent(WorkspaceOwnedModel):
         INVITATION_ANSWERED = "invitation.answered", _("Switch-over invitation answered")
         INVITATION_STATUS_SET = "invitation.status_set", _("Invitation status set by the team")
         CONSENT_RECORDED = "consent.recorded", _("Consent recorded")
+        INVITATION_REMINDED = "invitation.reminded", _("Switch-over reminder sent")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -130,6 +130,16 @@ class SwitchoverPlan(WorkspaceOwnedModel):
         _("not invited in the last N days"), default=0, help_text=_("0: no limit")
     )
     max_invitations = models.PositiveIntegerField(_("maximum invitations"), default=1000)
+    reminder_after_days = models.PositiveSmallIntegerField(
+        _("remind after (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Send one reminder to creators who have not answered this many days after their "
+            "invitation. Blank: no reminder."
+        ),
+    )
     scheduled_at = models.DateTimeField(_("launch at"), null=True, blank=True)
     launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
     launched_by = models.ForeignKey(
@@ -246,6 +256,12 @@ class Invitation(WorkspaceOwnedModel):
     # invitation claimed by a worker that died is known unsent while this is empty.
     handed_over_at = models.DateTimeField(_("handed to the mail server at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # A reminder is claimed (committed) before it is sent and never claimed again: a worker
+    # killed in between leaves it claimed and unsent rather than risking a second reminder.
+    reminder_claimed_at = models.DateTimeField(
+        _("reminder claimed at"), null=True, blank=True, editable=False
+    )
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True, default="")
 

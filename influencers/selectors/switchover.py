@@ -81,6 +81,7 @@ def plan_dashboard(plan: SwitchoverPlan) -> dict:
     )
     return {
         "counts": counts,
+        "reminders_sent": invitations.filter(reminded_at__isnull=False).count(),
         "total": sum(counts.values()),
         "acceptances": acceptances,
         "first_sales_count": first.count(),

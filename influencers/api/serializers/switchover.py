@@ -75,6 +75,13 @@ class SwitchoverPlanSerializer(StrictModelSerializer):
 
     messages = MessageSerializer(many=True, required=False, max_length=MAX_MESSAGES)
     max_invitations = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
+    reminder_after_days = serializers.IntegerField(
+        min_value=1,
+        max_value=60,
+        required=False,
+        allow_null=True,
+        help_text=_("One reminder after this many days without an answer; null: none."),
+    )
     min_followers = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False)
     not_invited_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
     default_language = serializers.RegexField(
@@ -100,6 +107,7 @@ class SwitchoverPlanSerializer(StrictModelSerializer):
             "min_followers",
             "not_invited_days",
             "max_invitations",
+            "reminder_after_days",
             "scheduled_at",
             "launched_at",
             "invitations",
