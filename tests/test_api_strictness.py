@@ -58,13 +58,31 @@ def test_the_export_refuses_what_the_json_list_refuses_with_the_same_problem(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
 def test_a_date_the_database_cannot_store_is_a_400_before_the_file_starts(api, workspace, fmt):
-    # transaction=True: the database's refusal would otherwise abort the test's transaction.
+    # transaction=True: were the database to refuse it, the test's transaction would not abort.
     CreatorFactory(workspace=workspace)
     response = api.get(f"{URL}?format={fmt}&created_since={FAR_OFFSET}")
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
     assert not response.streaming
-    assert response.json()["errors"] == {"non_field_errors": ["A value is out of range."]}
+    assert response.json()["errors"] == {
+        "created_since": ["Use a time-zone offset between -15:59 and +15:59 (or Z)."]
+    }
+
+
+@pytest.mark.parametrize(
+    "offset, status", [("+15:59", 200), ("-15:59", 200), ("Z", 200), ("+16:00", 400)]
+)
+@pytest.mark.parametrize(
+    "url, param",
+    [(URL, "updated_since"), ("/api/v1/activity/", "since"), ("/api/v1/notes/", "occurred_after")],
+)
+def test_time_zone_offsets_up_to_what_the_database_stores_are_accepted(
+    api, url, param, offset, status
+):
+    response = api.get(url, {param: f"2026-06-22T19:43:46{offset}"})
+    assert response.status_code == status
+    if status == 400:
+        assert list(response.json()["errors"]) == [param]
 
 
 def test_an_unknown_tag_exports_a_csv_with_its_header_only(api, workspace):

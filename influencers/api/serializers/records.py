@@ -278,6 +278,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = get_user_model()
         fields = ("id", "username", "first_name", "last_name", "email")
+        extra_kwargs = {"email": {"help_text": _("Masked for viewers, except their own.")}}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
