@@ -3,6 +3,7 @@ refuses what the JSON list refuses, before the first byte; replayed errors, 406,
 nested error paths, constraint messages, masked colleague emails; and owners revoke any token
 of their workspace in the admin."""
 
+import csv
 import io
 
 import pytest
@@ -116,6 +117,23 @@ def test_accept_text_csv_on_the_creator_list_exports_csv_not_an_empty_200(api, w
     assert response["Content-Type"].startswith("text/csv")
     lines = _csv_lines(response)
     assert len(lines) == 2 and "Lena Park" in lines[1]
+
+
+def test_accept_text_csv_on_a_plan_preview_streams_its_shortlist_not_an_empty_200(api, workspace):
+    from tests.switchover_world import eligible, make_plan
+
+    eligible(workspace, 2)
+    plan = make_plan(workspace)
+    as_json = api.get(f"/api/v1/switchover-plans/{plan.pk}/preview/").json()
+    response = api.get(f"/api/v1/switchover-plans/{plan.pk}/preview/", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
+    assert [int(row[1]) for row in rows[1:]] == [row["creator"] for row in as_json["results"]]
+    assert len(rows) == 3
+    refused = api.get(f"/api/v1/switchover-plans/{plan.pk}/preview/?format=csv&page_size=x")
+    assert refused.status_code == 400
+    assert refused["Content-Type"] == PROBLEM
 
 
 @pytest.mark.parametrize("url", ["/api/v1/tags/", "/api/v1/members/", "creator-detail"])

@@ -17,7 +17,12 @@ from rest_framework.views import APIView
 
 from influencers import policy
 from influencers.api.concurrency import check_if_match
-from influencers.api.pagination import KeysetPagination, Ordering, PageNumberPagination
+from influencers.api.pagination import (
+    KeysetPagination,
+    Ordering,
+    PageNumberPagination,
+    page_size_from,
+)
 from influencers.api.serializers import switchover as s
 from influencers.models import (
     AmazonLinkSettings,
@@ -176,7 +181,10 @@ class SwitchoverPlanViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
     )
     def preview(self, request, pk=None):
         plan = self.get_object()
-        if request.query_params.get("format") == "csv":
+        # `?format=csv` or `Accept: text/csv` alike: content negotiation chose the renderer,
+        # and the CSV renderer has nothing to render (an empty 200) unless the view streams.
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            page_size_from(request)  # refused in CSV as in JSON
             return preview_csv_response(plan, role=self.role)
         page = self.paginator.paginate_queryset(shortlist_rows(plan), request, view=self)
         preparer = selection.Preparer(plan)
