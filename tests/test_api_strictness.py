@@ -146,6 +146,32 @@ def test_accept_text_csv_where_there_is_no_csv_is_406_problem(api, workspace, ur
     assert response.json()["status"] == 406
 
 
+def test_data_answered_to_the_csv_renderer_is_a_406_never_an_empty_200(api):
+    """The guard behind the two cases above: any view of ours that answers data (not a file)
+    when negotiation chose CSV."""
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+
+    from influencers.api.views.base import WorkspaceAPIMixin
+    from influencers.api.views.imports import CSVRenderer
+
+    class DataOnly(WorkspaceAPIMixin, APIView):
+        renderer_classes = [JSONRenderer, CSVRenderer]
+
+        def get(self, request):
+            return Response({"rows": [1, 2]})
+
+    request = APIRequestFactory().get(
+        "/api/v1/data-only/", HTTP_ACCEPT="text/csv", HTTP_AUTHORIZATION=f"Bearer {api.raw}"
+    )
+    response = DataOnly.as_view()(request).render()
+    assert response.status_code == 406
+    assert response["Content-Type"] == PROBLEM
+    assert response.content and b'"status":406' in response.content
+
+
 # --- replayed errors --------------------------------------------------------------------------
 
 

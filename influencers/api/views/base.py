@@ -92,6 +92,19 @@ class WorkspaceAPIMixin(IdempotencyMixin):
         super().initial(request, *args, **kwargs)
         self.idempotency_begin(request)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The CSV/XLSX renderers only let a file format through content negotiation; the view
+        # streams the file. Data answered to one of them would go out as an empty 200, so a
+        # view that has no file for this request answers 406 instead.
+        renderer = getattr(request, "accepted_renderer", None)
+        if (
+            isinstance(response, Response)
+            and not response.exception
+            and getattr(renderer, "streamed_only", False)
+        ):
+            response = self.handle_exception(exceptions.NotAcceptable())
+        return super().finalize_response(request, response, *args, **kwargs)
+
     # --- concurrency helpers for resource views
     def locked_object(self):
         """The object, locked for this transaction, after the If-Match check."""
