@@ -310,6 +310,9 @@ class CreatorInputSerializer(StrictSerializer):
     def validate_associates_tracking_id(self, value):
         return _normalised(value, normalise_tracking_id)
 
+    def validate_attribution_tag(self, value):
+        return _normalised(value, normalise_attribution_tag)
+
     def validate(self, attrs):
         # A phone number is valid or not for a region: the creator's country, the one in this
         # request or (a change) the stored one the view puts in the context. Checked here, the
@@ -327,9 +330,6 @@ class CreatorInputSerializer(StrictSerializer):
         if any(errors):
             raise serializers.ValidationError({"contacts": errors})
         return attrs
-
-    def validate_attribution_tag(self, value):
-        return _normalised(value, normalise_attribution_tag)
 
     def service_arguments(self) -> dict:
         data = dict(self.validated_data)
