@@ -1,5 +1,5 @@
 """API tokens: owners create them for themselves (the secret is shown once, in a message) and
-revoke them; the stored hash is never shown."""
+revoke any token of their workspace; the stored hash is never shown."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -88,8 +88,8 @@ class ApiTokenAdmin(ModelAdmin):
             qs = qs.filter(workspace=workspace)
         elif not request.user.is_superuser:
             qs = qs.none()
-        if not request.user.is_superuser:
-            qs = qs.filter(user=request.user)
+        # Owners manage the workspace's tokens (influencers.policy: MANAGE), everyone's: the
+        # list shows them all so an owner can revoke a colleague's lost or leaked token.
         return qs
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -132,6 +132,6 @@ class ApiTokenAdmin(ModelAdmin):
     def revoke_tokens(self, request, queryset):
         count = 0
         for token in queryset.filter(revoked_at__isnull=True):
-            api_token_revoke(token=token)
+            api_token_revoke(token=token, actor=request.user)
             count += 1
         messages.success(request, _("%(n)d token(s) revoked.") % {"n": count})

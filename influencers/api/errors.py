@@ -113,13 +113,58 @@ def problem(status_code: int, detail=None, *, code: str | None = None, errors=No
     return body
 
 
+# What a violated constraint means, in words. Django's default message for a constraint
+# without one of its own names the constraint ("Constraint “tag_unique_name_ci” is
+# violated."), which tells a client nothing and shows a database detail.
+CONSTRAINT_MESSAGES = {
+    "tag_unique_name_ci": _("A tag with this name already exists in this workspace."),
+    "agency_unique_name_ci": _("An agency with this name already exists in this workspace."),
+    "contact_one_primary_per_kind": _("A creator can have only one primary contact of each kind."),
+    "snapshot_period_unique": _("A snapshot for this creator and period already exists."),
+}
+CONSTRAINT_FALLBACK = _("These values break a rule of this record or clash with another record.")
+
+
+def _constraint_texts() -> dict[str, str]:
+    """{the default message of each constraint that has no message of its own, in the active
+    language: the message to show instead}."""
+    from django.apps import apps
+    from django.db.models import BaseConstraint
+
+    default = BaseConstraint.default_violation_error_message
+    texts = {}
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if constraint.violation_error_message is default:
+                texts[force_str(constraint.get_violation_error_message())] = force_str(
+                    CONSTRAINT_MESSAGES.get(constraint.name, CONSTRAINT_FALLBACK)
+                )
+    return texts
+
+
+def _without_constraint_names(detail):
+    """`detail` (as_serializer_error's {field: [messages]}) with every default constraint
+    message replaced by what it means."""
+    texts = _constraint_texts()
+    result = {}
+    for field, messages in detail.items():
+        kept = []
+        for message in messages:
+            text = texts.get(force_str(message))
+            if text is not None:
+                message = exceptions.ErrorDetail(text, code=getattr(message, "code", "invalid"))
+            kept.append(message)
+        result[field] = kept
+    return result
+
+
 def _as_api_exception(exc):
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(as_serializer_error(exc))
+        return exceptions.ValidationError(_without_constraint_names(as_serializer_error(exc)))
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     if isinstance(exc, ProtectedError | RestrictedError):

@@ -1,8 +1,12 @@
 """One FilterSet per resource. Filters stay on indexed columns (creators: the denormalised
 followers/engagement columns, Exists() on accounts/contacts/tags)."""
 
+import datetime as dt
+
 import django_filters as df
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from influencers import policy
 from influencers.models import (
@@ -39,6 +43,31 @@ class ChoicesFilter(df.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+# PostgreSQL stores time-zone offsets up to ±15:59 (a "timestamptz" input beyond that is an
+# error), while ISO 8601 and Python allow up to ±23:59: such a value would only fail once the
+# query runs, as a bare "out of range". Refused here, the error names the parameter.
+MAX_UTC_OFFSET = dt.timedelta(hours=15, minutes=59, seconds=59)
+
+
+class StorableDateTimeField(IsoDateTimeField):
+    default_error_messages = {
+        "offset": _("Use a time-zone offset between -15:59 and +15:59 (or Z)."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        offset = value.utcoffset() if value is not None else None
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(self.error_messages["offset"], code="offset")
+        return value
+
+
+class DateTimeFilter(df.IsoDateTimeFilter):
+    """An ISO 8601 date-time the database can compare (see MAX_UTC_OFFSET)."""
+
+    field_class = StorableDateTimeField
+
+
 class CreatorFilter(df.FilterSet):
     status = ChoicesFilter(choices=CreatorStatus.choices)
     platform = ChoicesFilter(choices=Platform.choices, method="filter_platform")
@@ -66,10 +95,10 @@ class CreatorFilter(df.FilterSet):
     )
     has_email = df.BooleanFilter(method="filter_has_email")
     has_phone = df.BooleanFilter(method="filter_has_phone")
-    last_contacted_before = df.IsoDateTimeFilter(field_name="last_contacted_at", lookup_expr="lt")
-    last_contacted_after = df.IsoDateTimeFilter(field_name="last_contacted_at", lookup_expr="gte")
-    created_since = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    last_contacted_before = DateTimeFilter(field_name="last_contacted_at", lookup_expr="lt")
+    last_contacted_after = DateTimeFilter(field_name="last_contacted_at", lookup_expr="gte")
+    created_since = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
     search = df.CharFilter(
         method="filter_search",
         max_length=200,
@@ -115,8 +144,8 @@ class CreatorFilter(df.FilterSet):
 class NoteFilter(df.FilterSet):
     creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
     kind = ChoicesFilter(choices=Note.Kind.choices)
-    occurred_after = df.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = df.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    occurred_after = DateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = DateTimeFilter(field_name="occurred_at", lookup_expr="lt")
     follow_up_before = df.DateFilter(field_name="follow_up_on", lookup_expr="lte")
 
     class Meta:
@@ -129,7 +158,7 @@ class CollaborationFilter(df.FilterSet):
     campaign = df.NumberFilter(field_name="campaign_id", min_value=1, max_value=MAX_BIG)
     status = ChoicesFilter(choices=CollaborationStatus.choices)
     kind = ChoicesFilter(choices=CollaborationType.choices)
-    updated_since = df.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Collaboration
@@ -153,8 +182,8 @@ class MetricSnapshotFilter(df.FilterSet):
     post = df.NumberFilter(field_name="post_id", min_value=1, max_value=MAX_BIG)
     source = ChoicesFilter(choices=MetricSnapshot.Source.choices)
     kind = ChoicesFilter(choices=MetricSnapshot.Kind.choices)
-    captured_after = df.IsoDateTimeFilter(field_name="captured_at", lookup_expr="gte")
-    captured_before = df.IsoDateTimeFilter(field_name="captured_at", lookup_expr="lt")
+    captured_after = DateTimeFilter(field_name="captured_at", lookup_expr="gte")
+    captured_before = DateTimeFilter(field_name="captured_at", lookup_expr="lt")
 
     class Meta:
         model = MetricSnapshot
@@ -213,7 +242,7 @@ class MemberFilter(df.FilterSet):
 class ActivityFilter(df.FilterSet):
     creator = df.NumberFilter(field_name="creator_id", min_value=1, max_value=MAX_BIG)
     verb = ChoicesFilter(choices=ActivityEvent.Verb.choices)
-    since = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = DateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = ActivityEvent

@@ -104,6 +104,8 @@ def finish(pending: dict | None, response) -> None:
             "status": response.status_code,
             "data": response.data,
             "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+            # An error is a problem document (application/problem+json); its replay must say so.
+            "content_type": getattr(response, "content_type", None),
         },
         IDEMPOTENCY_TTL,
     )

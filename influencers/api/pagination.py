@@ -140,6 +140,16 @@ class KeysetPagination(pagination.BasePagination):
         raw = json.dumps({"o": name, "v": value, "id": pk}, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
+    def validate_query(self, request, view, model) -> None:
+        """Refuse what paginate_queryset would refuse (page size, ordering, cursor), for a
+        response that is not paged (the CSV/XLSX export of the same list): the same request
+        gets the same 400 whatever format it asks for."""
+        page_size_from(request)
+        name, ordering = self.get_ordering(request, view)
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw:
+            self._decode(raw, name, ordering, model)
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         size = page_size_from(request)

@@ -31,8 +31,9 @@ ERROR_DESCRIPTIONS = {
     401: "Missing, invalid or revoked token.",
     403: "Your role does not allow this, or you are not a member of the workspace.",
     404: "No such record in this workspace.",
+    406: "The Accept header (or `?format=`) names no format this endpoint answers in.",
     409: "Conflicts with the current state (e.g. the same Idempotency-Key is in flight).",
-    412: "If-Match does not match the current ETag.",
+    412: "If-Match (`*` or a list of ETags) names no current version of the record.",
     413: "Request too large.",
     415: "Send application/json.",
     422: "Idempotency-Key reused for another request (a different body or file).",
@@ -50,7 +51,10 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="The ETag you read; the write answers 412 if the record changed since.",
+    description=(
+        'The ETag you read (or several: `"a", "b"`; or `*`); the write answers 412 if the '
+        "record changed since."
+    ),
 )
 
 
@@ -60,7 +64,7 @@ class ApiAutoSchema(AutoSchema):
         method = self.method
         has_id = "{id}" in self.path
         if method == "GET":
-            codes += [400]
+            codes += [400, 406]
         if has_id:
             codes += [404]
         if method in ("POST", "PUT", "PATCH"):
@@ -99,7 +103,12 @@ class ApiAutoSchema(AutoSchema):
     def _get_response_headers_for_code(self, status_code, direction="response"):
         headers = super()._get_response_headers_for_code(status_code, direction)
         code = str(status_code)
-        has_etag = "{id}" in self.path or (self.method == "POST" and code == "201")
+        has_etag = (
+            "{id}" in self.path
+            or (self.method == "POST" and code == "201")
+            # A workspace singleton (fixed URL, no id) is one record with a version too.
+            or getattr(self.view, "etag_without_id", False)
+        )
         if has_etag and code in ("200", "201") and self.method != "DELETE":
             headers["ETag"] = {
                 "schema": {"type": "string"},

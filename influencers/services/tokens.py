@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from influencers import policy
 from influencers.models import ApiToken, Membership, Workspace, hash_token_secret
 from influencers.models.tokens import TOKEN_PREFIX_LENGTH
 
@@ -37,7 +38,12 @@ def api_token_create(*, user, workspace: Workspace, name: str = "") -> tuple[Api
     return token, raw
 
 
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor=None) -> ApiToken:
+    """Revoke `token`. Anyone may revoke their own token (giving up one's own access is always
+    safe); another member's needs the owner's right to manage tokens (influencers.policy).
+    `actor=None` is the system itself."""
+    if actor is not None and actor.pk != token.user_id:
+        policy.require(actor, token.workspace_id, policy.Action.MANAGE)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])

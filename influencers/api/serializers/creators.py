@@ -20,11 +20,12 @@ from influencers.normalisers import (
     normalise_attribution_tag,
     normalise_email,
     normalise_handle,
+    normalise_phone,
     normalise_tracking_id,
 )
 from influencers.policy import mask_contact
 from influencers.scoring import reason_texts
-from influencers.services.creators import AccountInput, ContactInput
+from influencers.services.creators import PHONE_KINDS, AccountInput, ContactInput
 
 from .base import (
     MAX_TEXT_LENGTH,
@@ -319,6 +320,24 @@ class CreatorInputSerializer(StrictSerializer):
 
     def validate_attribution_tag(self, value):
         return _normalised(value, normalise_attribution_tag)
+
+    def validate(self, attrs):
+        # A phone number is valid or not for a region: the creator's country, the one in this
+        # request or (a change) the stored one the view puts in the context. Checked here, the
+        # error names the contact (`contacts.1.value`); the service would only say `value`.
+        country = attrs["country"] if "country" in attrs else self.context.get("creator_country")
+        errors = []
+        for contact in attrs.get("contacts", ()):
+            error = {}
+            if contact["kind"] in PHONE_KINDS:
+                try:
+                    normalise_phone(contact["value"], default_region=country or None)
+                except NormaliseError as exc:
+                    error = {"value": [str(exc)]}
+            errors.append(error)
+        if any(errors):
+            raise serializers.ValidationError({"contacts": errors})
+        return attrs
 
     def service_arguments(self) -> dict:
         data = dict(self.validated_data)

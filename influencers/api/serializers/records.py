@@ -4,12 +4,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from influencers import policy
 from influencers.models import (
     ActivityEvent,
     Agency,
     Campaign,
     Collaboration,
     CollaborationStatus,
+    ContactMethod,
     ContentPost,
     Creator,
     Membership,
@@ -276,6 +278,19 @@ class UserSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = get_user_model()
         fields = ("id", "username", "first_name", "last_name", "email")
+        extra_kwargs = {"email": {"help_text": _("Masked for viewers, except their own.")}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        own = request is not None and getattr(request.user, "pk", None) == instance.pk
+        if not own and "role" in self.context:
+            # A colleague's address is personal data like a creator's: the same policy masks
+            # it for viewers. One's own address is not masked from oneself.
+            data["email"] = policy.contact_for(
+                self.context["role"], ContactMethod.Kind.EMAIL, data["email"] or ""
+            )
+        return data
 
 
 class MemberSerializer(serializers.ModelSerializer):

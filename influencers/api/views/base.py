@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from influencers.api import idempotency
 from influencers.api.concurrency import check_if_match, etag_for
-from influencers.api.errors import PayloadTooLarge
+from influencers.api.errors import PROBLEM_CONTENT_TYPE, PayloadTooLarge
 from influencers.api.permissions import can_see_contacts
 
 ID_REGEX = r"[0-9]{1,18}"
@@ -36,7 +36,12 @@ class IdempotencyMixin:
         if isinstance(exc, idempotency.Replay):
             stored = exc.stored
             headers = dict(stored["headers"], **{"Idempotent-Replayed": "true"})
-            return Response(stored["data"], status=stored["status"], headers=headers)
+            content_type = stored.get("content_type")
+            if content_type is None and stored["status"] >= 400:
+                content_type = PROBLEM_CONTENT_TYPE  # kept before replays recorded it
+            return Response(
+                stored["data"], status=stored["status"], headers=headers, content_type=content_type
+            )
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -86,6 +91,19 @@ class WorkspaceAPIMixin(IdempotencyMixin):
                 raise PayloadTooLarge() from None
         super().initial(request, *args, **kwargs)
         self.idempotency_begin(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The CSV/XLSX renderers only let a file format through content negotiation; the view
+        # streams the file. Data answered to one of them would go out as an empty 200, so a
+        # view that has no file for this request answers 406 instead.
+        renderer = getattr(request, "accepted_renderer", None)
+        if (
+            isinstance(response, Response)
+            and not response.exception
+            and getattr(renderer, "streamed_only", False)
+        ):
+            response = self.handle_exception(exceptions.NotAcceptable())
+        return super().finalize_response(request, response, *args, **kwargs)
 
     # --- concurrency helpers for resource views
     def locked_object(self):

@@ -112,14 +112,28 @@ class CreatorViewSet(WorkspaceViewSet):
         return instance
 
     def list(self, request, *args, **kwargs):
+        # `?format=csv` or `Accept: text/csv` alike (content negotiation chose the renderer).
         export = {"csv": creators_csv_response, "xlsx": creators_xlsx_response}.get(
-            request.query_params.get("format")
+            getattr(request.accepted_renderer, "format", None)
         )
         if export is not None:  # the whole filtered list, streamed
-            return export(self.filter_queryset(self.get_queryset()), role=self.role)
+            return export(self.export_queryset(), role=self.role)
         queryset = creator_page_rows(self.filter_queryset(keyset_paged(self.get_queryset())))
         rows = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.payload(rows))
+
+    def export_queryset(self):
+        """The filtered list for an export, validated as the JSON list validates it, and run
+        once (EXISTS) before the file starts: once a 200 and the header row have gone out,
+        an error can only cut the connection. A bad value the database refuses (a time-zone
+        offset PostgreSQL cannot store) is then a 400 problem document here, as in JSON."""
+        queryset = self.filter_queryset(self.get_queryset())
+        self.paginator.validate_query(self.request, self, queryset.model)
+        if queryset.query.is_empty() or not queryset.exists():
+            # Nothing matches: a file with its header row only. (A queryset known to be empty,
+            # such as an unknown tag's, has no SQL at all, so the exporter cannot COPY it.)
+            return queryset.model.objects.filter(pk__isnull=True)
+        return queryset
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -145,9 +159,8 @@ class CreatorViewSet(WorkspaceViewSet):
     def update(self, request, *args, partial=False, **kwargs):
         with transaction.atomic():
             creator = self.locked_object()
-            serializer = CreatorInputSerializer(
-                data=request.data, partial=partial, context=self.get_serializer_context()
-            )
+            context = dict(self.get_serializer_context(), creator_country=creator.country)
+            serializer = CreatorInputSerializer(data=request.data, partial=partial, context=context)
             serializer.is_valid(raise_exception=True)
             args = serializer.service_arguments()
             creator = creator_update(

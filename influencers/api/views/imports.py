@@ -42,6 +42,7 @@ class CSVRenderer(renderers.BaseRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+    streamed_only = True  # see WorkspaceAPIMixin.finalize_response
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return b""
@@ -53,6 +54,7 @@ class XLSXRenderer(renderers.BaseRenderer):
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     format = "xlsx"
     charset = None
+    streamed_only = True
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return b""

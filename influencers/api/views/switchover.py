@@ -17,7 +17,12 @@ from rest_framework.views import APIView
 
 from influencers import policy
 from influencers.api.concurrency import check_if_match
-from influencers.api.pagination import KeysetPagination, Ordering, PageNumberPagination
+from influencers.api.pagination import (
+    KeysetPagination,
+    Ordering,
+    PageNumberPagination,
+    page_size_from,
+)
 from influencers.api.serializers import switchover as s
 from influencers.models import (
     AmazonLinkSettings,
@@ -176,7 +181,10 @@ class SwitchoverPlanViewSet(ListMixin, RetrieveMixin, WorkspaceViewSet):
     )
     def preview(self, request, pk=None):
         plan = self.get_object()
-        if request.query_params.get("format") == "csv":
+        # `?format=csv` or `Accept: text/csv` alike: content negotiation chose the renderer,
+        # and the CSV renderer has nothing to render (an empty 200) unless the view streams.
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            page_size_from(request)  # refused in CSV as in JSON
             return preview_csv_response(plan, role=self.role)
         page = self.paginator.paginate_queryset(shortlist_rows(plan), request, view=self)
         preparer = selection.Preparer(plan)
@@ -332,6 +340,7 @@ class _WorkspaceSingletonViewSet(WorkspaceViewSet):
     """One row per workspace at a fixed URL: GET (defaults until saved), PUT/PATCH (owner)."""
 
     required_actions = {"update": policy.Action.MANAGE, "partial_update": policy.Action.MANAGE}
+    etag_without_id = True  # the schema documents the ETag of its GET/PUT/PATCH
     model = None
     pagination_class = None
     filterset_class = None
@@ -350,9 +359,10 @@ class _WorkspaceSingletonViewSet(WorkspaceViewSet):
         )
 
     def retrieve(self, request, *args, **kwargs):
+        # The defaults (nothing saved yet) have a version too, so the first write can be
+        # conditional like every later one.
         instance = self.current()
-        response = Response(self.output(instance))
-        return self.with_etag(response, instance) if instance.pk else response
+        return self.with_etag(Response(self.output(instance)), instance)
 
     def save(self, instance):
         # The record service: the owner-only policy, validation; the same path as the admin.
@@ -363,7 +373,9 @@ class _WorkspaceSingletonViewSet(WorkspaceViewSet):
             instance = self.current()
             if instance.pk:
                 instance = self.model.objects.select_for_update().get(pk=instance.pk)
-                check_if_match(request, instance)
+            # Unsaved, the defaults' tag is the current version; a second first write racing
+            # this one loses on the one-row-per-workspace constraint (409).
+            check_if_match(request, instance)
             serializer = self.output_serializer_class(
                 instance, data=request.data, partial=partial, context=self.get_serializer_context()
             )
