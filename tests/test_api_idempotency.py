@@ -232,6 +232,8 @@ def test_every_post_the_schema_documents_with_idempotency_key_honours_it(api, wo
         "switchover_plans_create": {"name": "Second wave", "products": [product.pk]},
         "tags_create": {"name": "pets"},
         "agencies_create": {"name": "Bright MCN"},
+        "switchover_plans_test_send_create": {"creator": creators[0].pk},
+        "creators_record_consent": {"creators": [duplicate.pk], "consent": False, "source": "DM"},
     }
     operations = list(_post_operations(api))
     assert len(operations) >= 16
