@@ -4,17 +4,20 @@ Everybody sees the workspaces they are a member of; only superusers create or de
 workspace's owners may rename it and manage its members' roles.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
-from unfold.decorators import display
+from unfold.decorators import action, display
 
 from influencers.models import Membership, Workspace
 from influencers.selectors.workspaces import workspaces_for_user
+from influencers.services.signin import signin_unlock
 
-from .mixins import OWNER_ROLES, WorkspaceScopedAdminMixin
+from .mixins import OWNER_ROLES, WorkspaceScopedAdminMixin, current_workspace
 
 
 def _is_owner_of(request, workspace) -> bool:
@@ -110,6 +113,30 @@ class MembershipAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     add_roles = OWNER_ROLES
     change_roles = OWNER_ROLES
     delete_roles = OWNER_ROLES
+    actions = ["unlock_signin_selected"]
+
+    @action(description=_("Unlock sign-in"), permissions=["change"])
+    def unlock_signin_selected(self, request, queryset):
+        """After too many wrong passwords a member's sign-in is paused; owners lift it."""
+        try:
+            signin_unlock(
+                workspace=current_workspace(request),
+                actor=request.user,
+                usernames=list(queryset.values_list("user__username", flat=True)),
+            )
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "Sign-in unlocked for %(count)d member.",
+                "Sign-in unlocked for %(count)d members.",
+                queryset.count(),
+            )
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user" and request.user.is_superuser:
