@@ -16,3 +16,21 @@ class CurrentWorkspaceMiddleware:
     def __call__(self, request):
         request.workspace = SimpleLazyObject(lambda: current_workspace_for_request(request))
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set itself: a Permissions-Policy that turns off browser features
+    the product never uses, and `Cache-Control: no-store` on API responses, which carry
+    personal data that no browser or proxy cache should keep."""
+
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        if request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -81,3 +81,29 @@ def test_the_creator_profile_in_english_with_its_tabs(page, live_server, pool):
     page.locator("nav a", has_text="Remarks").first.click()
     expect(remarks).to_be_visible()  # the tab switch is animated: wait for it
     page.screenshot(path=str(ARTIFACTS / "creator_profile_en.png"), full_page=True)
+
+
+def test_the_content_security_policy_blocks_nothing_the_pages_need(page, live_server, pool):
+    """Every page runs under the CSP (see config/settings/base.py): the admin theme's scripts,
+    the dashboard charts and Swagger UI must load without a single violation."""
+    violations = []
+    page.on(
+        "console",
+        lambda msg: (
+            violations.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: violations.append(str(exc)))
+    _login(page, live_server)
+    for path in (
+        "/admin/",
+        f"/admin/influencers/creator/{pool.pk}/change/",
+        "/admin/influencers/creator/",
+        "/api/docs/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+    expect(page.locator(".swagger-ui")).to_be_visible()
+    assert violations == []

@@ -1,0 +1,50 @@
+"""Security headers (issue 14, item 3): a Content-Security-Policy on every page (admin, API
+docs, the creator's answer page), a Permissions-Policy, and `Cache-Control: no-store` on API
+responses, which carry personal data."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CreatorFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def csp(response) -> dict[str, str]:
+    header = response["Content-Security-Policy"]
+    return {
+        part.split()[0]: " ".join(part.split()[1:]) for part in header.split(";") if part.strip()
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/login/", "/api/docs/", "/api/redoc/", "/answer/tampered-token/"],
+)
+def test_public_pages_carry_the_policy(client, url):
+    response = client.get(url)
+    policy = csp(response)
+    assert policy["default-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert "http" not in policy["script-src"]  # no script from another origin
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_admin_pages_carry_the_policy(client, workspace):
+    user = UserFactory(is_staff=True)
+    MembershipFactory(workspace=workspace, user=user, role="owner")
+    client.force_login(user)
+    for url in (reverse("admin:index"), reverse("admin:influencers_creator_changelist")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert csp(response)["form-action"] == "'self'"
+        assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_api_responses_are_never_cached(workspace, api):
+    creator = CreatorFactory(workspace=workspace)
+    for url in ("/api/v1/creators/", f"/api/v1/creators/{creator.pk}/", "/api/v1/me/"):
+        response = api.get(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "no-store"
+    assert api.get("/api/v1/creators/?format=csv")["Cache-Control"] == "no-store"
