@@ -75,6 +75,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# API tokens expire after this many days unless their owner chose otherwise at creation.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+
 # Sign-in protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username,
 # or from one address, sign-ins are refused (429) for AXES_COOLOFF_MINUTES. A success resets
 # the count; owners unlock members from the Members list ("Unlock sign-in"), operators with

@@ -14,8 +14,22 @@ from influencers.services.tokens import api_token_create, api_token_revoke
 
 from .mixins import current_workspace, workspace_role
 
+EXPIRY_CHOICES = [
+    ("30", _("in 30 days")),
+    ("90", _("in 90 days")),
+    ("365", _("in a year")),
+    ("never", _("never")),
+]
+
 
 class ApiTokenCreateForm(forms.ModelForm):
+    expires = forms.ChoiceField(
+        label=_("expires"),
+        choices=EXPIRY_CHOICES,
+        initial="90",
+        help_text=_("A token that never expires stays valid until someone revokes it."),
+    )
+
     class Meta:
         model = ApiToken
         fields = ("name", "user", "workspace")
@@ -52,6 +66,7 @@ class ApiTokenAdmin(ModelAdmin):
         "workspace",
         "created_at",
         "last_used_at",
+        "expires_at",
         "revoked_at",
     )
     list_select_related = ("user", "workspace")
@@ -105,8 +120,17 @@ class ApiTokenAdmin(ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("name", "user", "workspace")
-        return ("name", "prefix", "user", "workspace", "created_at", "last_used_at", "revoked_at")
+            return ("name", "user", "workspace", "expires")
+        return (
+            "name",
+            "prefix",
+            "user",
+            "workspace",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -120,6 +144,9 @@ class ApiTokenAdmin(ModelAdmin):
             user=form.cleaned_data["user"],
             workspace=form.cleaned_data["workspace"],
             name=form.cleaned_data.get("name", ""),
+            expires_in_days=None
+            if form.cleaned_data["expires"] == "never"
+            else int(form.cleaned_data["expires"]),
         )
         obj.pk = token.pk
         obj.__dict__.update(token.__dict__)

@@ -34,6 +34,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = api_token_for_secret(raw=raw)
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(
+                _("This token expired on %(date)s: ask an owner of the workspace for a new one.")
+                % {"date": token.expires_at.date().isoformat()}
+            )
         api_token_touch(token=token)
         return token.user, token
 

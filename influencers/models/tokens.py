@@ -43,6 +43,10 @@ class ApiToken(TimeStampedModel):
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Chosen at creation (default API_TOKEN_DEFAULT_DAYS); null: never expires.
+    expires_at = models.DateTimeField(
+        _("expires"), null=True, blank=True, help_text=_("Blank: never expires.")
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -56,5 +60,11 @@ class ApiToken(TimeStampedModel):
         return f"{self.name or self.prefix} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired

@@ -3,6 +3,7 @@
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -18,8 +19,16 @@ TOKEN_SCHEME = "ipm_"
 TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 
-def api_token_create(*, user, workspace: Workspace, name: str = "") -> tuple[ApiToken, str]:
-    """Create a token for `user` in `workspace`; returns (token, raw secret to show once)."""
+NEVER = None  # expires_in_days for a token that does not expire
+
+
+def api_token_create(
+    *, user, workspace: Workspace, name: str = "", expires_in_days: int | None = -1
+) -> tuple[ApiToken, str]:
+    """Create a token for `user` in `workspace`; returns (token, raw secret to show once).
+    It expires after `expires_in_days` (-1: API_TOKEN_DEFAULT_DAYS; NEVER: it does not)."""
+    if expires_in_days == -1:
+        expires_in_days = settings.API_TOKEN_DEFAULT_DAYS
     if (
         not user.is_superuser
         and not Membership.objects.filter(user=user, workspace=workspace).exists()
@@ -32,6 +41,11 @@ def api_token_create(*, user, workspace: Workspace, name: str = "") -> tuple[Api
         name=name.strip(),
         prefix=raw[:TOKEN_PREFIX_LENGTH],
         key_hash=hash_token_secret(raw),
+        expires_at=(
+            timezone.now() + dt.timedelta(days=int(expires_in_days))
+            if expires_in_days is not NEVER
+            else None
+        ),
     )
     token.full_clean()
     token.save()
