@@ -234,7 +234,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["influencers.api.throttling.PerTokenRateThrottle"],
     # Per token (or per user for sessions), counted in the default cache (Redis).
-    "DEFAULT_THROTTLE_RATES": {"api": env("API_THROTTLE_RATE", default="1200/min")},
+    # Requests with no or bad credentials: per client address (influencers.api.throttling).
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env("API_THROTTLE_RATE", default="1200/min"),
+        "failed_auth": env("API_FAILED_AUTH_THROTTLE_RATE", default="30/min"),
+    },
     "EXCEPTION_HANDLER": "influencers.api.errors.problem_exception_handler",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

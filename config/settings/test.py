@@ -18,3 +18,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The whole suite talks from one address (127.0.0.1) and sends many requests without
+# credentials on purpose (401 checks, schemathesis): the failed-auth throttle gets room here;
+# tests/test_api_throttling.py sets tight rates to prove it works.
+from .base import REST_FRAMEWORK  # noqa: E402
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {
+        **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+        "failed_auth": "6000/min",
+    },
+}

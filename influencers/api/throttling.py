@@ -23,3 +23,16 @@ class PerTokenRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip{self.get_ident(request)}"
         return f"throttle:{self.scope}:{ident}"
+
+
+class FailedAuthThrottle(SimpleRateThrottle):
+    """Requests without valid credentials (no token, a wrong or expired one), per client
+    address: past the rate they are answered 429 (with Retry-After) instead of 401."""
+
+    scope = "failed_auth"
+
+    def get_rate(self):
+        return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
+
+    def get_cache_key(self, request, view):
+        return f"throttle:{self.scope}:ip{self.get_ident(request)}"

@@ -14,6 +14,7 @@ from influencers.api import idempotency
 from influencers.api.concurrency import check_if_match, etag_for
 from influencers.api.errors import PROBLEM_CONTENT_TYPE, PayloadTooLarge
 from influencers.api.permissions import can_see_contacts
+from influencers.api.throttling import FailedAuthThrottle
 
 ID_REGEX = r"[0-9]{1,18}"
 WRITE_METHODS = ("POST", "PUT", "PATCH")
@@ -89,7 +90,15 @@ class WorkspaceAPIMixin(IdempotencyMixin):
                 request._request.body  # noqa: B018 - enforces DATA_UPLOAD_MAX_MEMORY_SIZE
             except RequestDataTooBig:
                 raise PayloadTooLarge() from None
-        super().initial(request, *args, **kwargs)
+        try:
+            super().initial(request, *args, **kwargs)
+        except (exceptions.AuthenticationFailed, exceptions.NotAuthenticated):
+            # Authentication fails before DRF's throttles run: without this, guessing tokens
+            # or hammering anonymously is never slowed down. Counted per address.
+            throttle = FailedAuthThrottle()
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait())
+            raise
         self.idempotency_begin(request)
 
     def finalize_response(self, request, response, *args, **kwargs):
