@@ -273,7 +273,8 @@ def test_expired_or_forged_links_are_refused(
     assert client.get(reverse("switchover-answer", args=[forged])).status_code == 404
     settings.SWITCHOVER_ANSWER_MAX_AGE_DAYS = 0
     time.sleep(1.1)
-    assert client.get(reverse("switchover-answer", args=[token])).status_code == 404
+    # Expired: "gone", with a page that says so (tests/test_answer_page.py).
+    assert client.get(reverse("switchover-answer", args=[token])).status_code == 410
 
 
 def test_a_chunk_is_claimed_per_batch_and_sent_over_one_smtp_connection(

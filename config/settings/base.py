@@ -343,6 +343,8 @@ SWITCHOVER_SEND_LEASE_SECONDS = env.int("SWITCHOVER_SEND_LEASE_SECONDS", default
 # Answer links in invitations: absolute base URL and how long they stay valid.
 SWITCHOVER_PUBLIC_BASE_URL = env("SWITCHOVER_PUBLIC_BASE_URL", default="http://localhost:8000")
 SWITCHOVER_ANSWER_MAX_AGE_DAYS = env.int("SWITCHOVER_ANSWER_MAX_AGE_DAYS", default=30)
+# Requests per minute per client address on the public answer page (guessing links, floods).
+SWITCHOVER_ANSWER_RATE_PER_MINUTE = env.int("SWITCHOVER_ANSWER_RATE_PER_MINUTE", default=30)
 # Nightly: the score also depends on time (recency of last contact) and on bulk writes.
 CELERY_BEAT_SCHEDULE["recompute-readiness-nightly"] = {
     "task": "influencers.tasks_switchover.readiness_recompute_all",

@@ -24,6 +24,7 @@ class ActivityEvent(WorkspaceOwnedModel):
         INVITATION_STATUS_SET = "invitation.status_set", _("Invitation status set by the team")
         CONSENT_RECORDED = "consent.recorded", _("Consent recorded")
         INVITATION_REMINDED = "invitation.reminded", _("Switch-over reminder sent")
+        INVITATION_OPENED = "invitation.opened", _("Switch-over invitation opened")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -203,6 +203,25 @@ def invitation_answer(
 
 
 @transaction.atomic
+def invitation_open(*, invitation: Invitation) -> Invitation:
+    """The creator opened their answer page: a sent invitation becomes "opened", once, with one
+    event. Opening again, or after answering, changes nothing (never moves backwards)."""
+    moved = Invitation.objects.filter(pk=invitation.pk, status=S.SENT).update(
+        status=S.OPENED, updated_at=timezone.now()
+    )
+    invitation.refresh_from_db()
+    if moved:
+        event_record(
+            workspace=invitation.workspace,
+            verb=ActivityEvent.Verb.INVITATION_OPENED,
+            creator_id=invitation.creator_id,
+            target=invitation,
+            data={"plan": invitation.plan_id},
+        )
+    return invitation
+
+
+@transaction.atomic
 def invitation_set_status(
     *, invitation: Invitation, status: str, actor=None, reason: str = ""
 ) -> Invitation:

@@ -1,61 +1,119 @@
 """The public page where a creator accepts or declines a switch-over invitation.
 
 No login: the link carries a TimestampSigner signature of (plan, creator) that expires after
-SWITCHOVER_ANSWER_MAX_AGE_DAYS. The page is shown in the creator's language."""
+SWITCHOVER_ANSWER_MAX_AGE_DAYS. The page is in the creator's language (switchable with
+?lang=), records "opened" once, answers once, and is rate-limited per address. A tampered,
+expired or unknown link gets a friendly page, never an error with details."""
+
+import time
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from influencers.models import Invitation
-from influencers.services.switchover import invitation_answer
+from influencers.services.switchover import invitation_answer, invitation_open
 from influencers.switchover.selection import ANSWER_SALT
+
+ANSWERED = (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED)
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class LinkProblem(Exception):
+    def __init__(self, kind: str, status: int):
+        self.kind, self.status = kind, status
 
 
 def _invitation(token: str) -> Invitation:
+    signer = signing.TimestampSigner(salt=ANSWER_SALT)
     try:
-        value = signing.TimestampSigner(salt=ANSWER_SALT).unsign(
-            token, max_age=settings.SWITCHOVER_ANSWER_MAX_AGE_DAYS * 86400
-        )
+        value = signer.unsign(token, max_age=settings.SWITCHOVER_ANSWER_MAX_AGE_DAYS * 86400)
         plan_id, creator_id = (int(v) for v in value.split(":"))
+    except signing.SignatureExpired:
+        raise LinkProblem("expired", 410) from None
     except (signing.BadSignature, ValueError):
-        raise Http404 from None
+        raise LinkProblem("invalid", 404) from None
     invitation = (
         Invitation.objects.select_related("creator", "plan", "workspace")
         .filter(plan_id=plan_id, creator_id=creator_id)
         .first()
     )
     if invitation is None:
-        raise Http404
+        raise LinkProblem("invalid", 404)
     return invitation
+
+
+def _over_the_limit(request) -> bool:
+    """A per-address counter per minute in the shared cache."""
+    address = request.META.get("REMOTE_ADDR", "")
+    key = f"answer-rate:{address}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        return False
+    return count > settings.SWITCHOVER_ANSWER_RATE_PER_MINUTE
+
+
+def _language(request, invitation: Invitation | None) -> str:
+    chosen = request.GET.get("lang", "")
+    if chosen in LANGUAGES:
+        return chosen
+    if invitation is not None:
+        wanted = (invitation.language or invitation.creator.language or "en").lower()
+        for code in (wanted, wanted.split("-")[0], "zh-hans" if wanted.startswith("zh") else ""):
+            if code in LANGUAGES:
+                return code
+    return translation.get_language() or "en"
+
+
+def _problem(request, kind: str, status: int, language: str):
+    with translation.override(language):
+        return render(
+            request,
+            "influencers/switchover/answer_problem.html",
+            {"kind": kind, "language": language, "languages": settings.LANGUAGES},
+            status=status,
+        )
 
 
 @require_http_methods(["GET", "POST"])
 def invitation_answer_view(request, token):
-    invitation = _invitation(token)
-    language = invitation.language or invitation.creator.language or "en"
+    if _over_the_limit(request):
+        return _problem(request, "rate", 429, _language(request, None))
+    try:
+        invitation = _invitation(token)
+    except LinkProblem as problem:
+        return _problem(request, problem.kind, problem.status, _language(request, None))
+    language = _language(request, invitation)
     with translation.override(language):
         error = ""
-        if request.method == "POST":
+        if request.method == "GET":
+            invitation = invitation_open(invitation=invitation)
+        elif invitation.status not in ANSWERED:
             answer = request.POST.get("answer")
             if answer in ("accept", "decline"):
                 try:
                     invitation = invitation_answer(invitation=invitation, accept=answer == "accept")
-                except Exception as exc:  # noqa: BLE001 - a ValidationError shown on the page
-                    error = " ".join(getattr(exc, "messages", [str(exc)]))
+                except ValidationError as exc:
+                    error = " ".join(exc.messages)
+        plan = invitation.plan
         return render(
             request,
             "influencers/switchover/answer.html",
             {
                 "invitation": invitation,
-                "brand": invitation.workspace.name,
-                "answered": invitation.status
-                in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED),
+                "brand": invitation.workspace.sender_name or invitation.workspace.name,
+                "products": list(plan.products.all()),
+                "commission": f"{plan.commission_rate.normalize():f}%",
+                "answered": invitation.status in ANSWERED,
                 "accepted": invitation.status == Invitation.Status.ACCEPTED,
                 "error": error,
                 "language": language,
+                "languages": settings.LANGUAGES,
             },
         )
