@@ -104,3 +104,19 @@ def test_the_page_is_rate_limited_per_address(client, invitation):
     statuses = [client.get(url, REMOTE_ADDR="10.5.5.5").status_code for _ in range(7)]
     assert statuses == [200] * 5 + [429, 429]
     assert client.get(url, REMOTE_ADDR="10.5.5.6").status_code == 200
+
+
+def test_the_creator_can_add_a_message_that_reaches_the_team(client, invitation):
+    url = "/" + path(invitation)
+    client.get(url)
+    too_long = client.post(url, {"answer": "accept", "message": "x" * 2001})
+    assert too_long.status_code == 200 and 'role="alert"' in too_long.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.OPENED  # nothing saved
+    done = client.post(url, {"answer": "decline", "message": "  下个月再联系我  "})
+    assert "下个月再联系我" in done.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DECLINED
+    assert invitation.answer_message == "下个月再联系我"
+    event = ActivityEvent.objects.get(verb=ActivityEvent.Verb.INVITATION_ANSWERED)
+    assert event.data["message"] == "下个月再联系我"

@@ -453,6 +453,7 @@ class InvitationAdmin(PersonalDataAdminMixin, WorkspaceScopedAdminMixin, ModelAd
         "handed_over_at",
         "sent_at",
         "answered_at",
+        "answer_message",
         "message_id",
         "created_at",
         "updated_at",

@@ -263,6 +263,9 @@ class Invitation(WorkspaceOwnedModel):
     )
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_message = models.TextField(
+        _("creator's message"), blank=True, default="", max_length=2000
+    )
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True, default="")
 
     class Meta:

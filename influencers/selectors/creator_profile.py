@@ -253,9 +253,12 @@ def event_sentence(event: ActivityEvent) -> str:
             return _("Consented to be contacted: %(source)s") % {"source": data.get("source", "")}
         return _("Said no to being contacted: %(source)s") % {"source": data.get("source", "")}
     if event.verb == Verb.INVITATION_ANSWERED and data.get("answer"):
-        return _("Answered the switch-over invitation: %(answer)s") % {
+        sentence = _("Answered the switch-over invitation: %(answer)s") % {
             "answer": _answer_label(data["answer"])
         }
+        if data.get("message"):
+            sentence += " — “" + data["message"] + "”"
+        return sentence
     return str(event.get_verb_display())
 
 

@@ -169,7 +169,7 @@ def switchover_launch_due() -> list[int]:
 
 @transaction.atomic
 def invitation_answer(
-    *, invitation: Invitation, accept: bool, actor=None, reason: str = ""
+    *, invitation: Invitation, accept: bool, actor=None, reason: str = "", message: str = ""
 ) -> Invitation:
     """The creator's answer (public page) or one recorded by the team. Accepting moves the
     collaboration to agreed; declining to declined."""
@@ -181,9 +181,15 @@ def invitation_answer(
         return locked
     if locked.status in (S.DRAFTED, S.SENDING, S.FAILED):
         raise ValidationError({"status": [_("This invitation has not been sent.")]})
+    message = (message or "").strip()
+    if len(message) > MAX_ANSWER_MESSAGE:
+        raise ValidationError(
+            {"message": [_("At most %(max)s characters.") % {"max": MAX_ANSWER_MESSAGE}]}
+        )
     locked.status = target
     locked.answered_at = timezone.now()
-    locked.save(update_fields=["status", "answered_at", "updated_at"])
+    locked.answer_message = message
+    locked.save(update_fields=["status", "answered_at", "answer_message", "updated_at"])
     collaboration = locked.collaboration
     if collaboration is not None and collaboration.status == CollaborationStatus.PROPOSED:
         collaboration_advance(
@@ -197,9 +203,17 @@ def invitation_answer(
         actor=actor,
         creator_id=locked.creator_id,
         target=locked,
-        data={"plan": locked.plan_id, "answer": target, **({"reason": reason} if reason else {})},
+        data={
+            "plan": locked.plan_id,
+            "answer": target,
+            **({"reason": reason} if reason else {}),
+            **({"message": message} if message else {}),
+        },
     )
     return locked
+
+
+MAX_ANSWER_MESSAGE = 2000
 
 
 @transaction.atomic

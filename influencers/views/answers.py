@@ -98,7 +98,11 @@ def invitation_answer_view(request, token):
             answer = request.POST.get("answer")
             if answer in ("accept", "decline"):
                 try:
-                    invitation = invitation_answer(invitation=invitation, accept=answer == "accept")
+                    invitation = invitation_answer(
+                        invitation=invitation,
+                        accept=answer == "accept",
+                        message=request.POST.get("message", ""),
+                    )
                 except ValidationError as exc:
                     error = " ".join(exc.messages)
         plan = invitation.plan

@@ -209,6 +209,7 @@ class InvitationSerializer(serializers.ModelSerializer):
             "last_error",
             "sent_at",
             "answered_at",
+            "answer_message",
             "created_at",
             "updated_at",
         )
