@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "NoteKindEnum": "influencers.models.notes.Note.Kind",
         "ContactKindEnum": "influencers.models.creator.ContactMethod.Kind",
         "CollaborationTypeEnum": "influencers.models.collaboration.CollaborationType",
+        "MarketplaceEnum": "influencers.models.commerce.Marketplace",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -558,7 +558,10 @@ class CreatorAdmin(
         ),
         (
             _("Where and what language"),
-            {"classes": ["tab"], "fields": ("country", "language", "languages")},
+            {
+                "classes": ["tab"],
+                "fields": ("country", "amazon_marketplace", "language", "languages"),
+            },
         ),
         (
             _("Consent, Amazon and TikTok Shop"),

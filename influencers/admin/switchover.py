@@ -121,6 +121,8 @@ class SwitchoverPlanForm(forms.ModelForm):
             "products",
             "commission_rate",
             "default_language",
+            "sample_offer",
+            "terms",
             "min_readiness",
             "platforms",
             "countries",
@@ -167,6 +169,7 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
     readonly_fields = ("status", "launched_at", "launched_by", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "status", "products", "commission_rate", "default_language")}),
+        (_("What the creator is offered"), {"fields": ("sample_offer", "terms")}),
         (
             _("Who is invited"),
             {

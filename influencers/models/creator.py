@@ -14,6 +14,7 @@ from influencers.normalisers import (
 )
 
 from .base import WorkspaceOwnedModel, WorkspaceQuerySet
+from .commerce import Marketplace
 
 
 class Tag(WorkspaceOwnedModel):
@@ -108,6 +109,18 @@ class Creator(WorkspaceOwnedModel):
         verbose_name=_("agency"),
     )
     country = models.CharField(_("country"), max_length=2, blank=True, default="")
+    # Which Amazon store the creator's audience buys from, when their country does not say it
+    # (a creator living in Austria selling to Germany, a US creator with a UK audience). Blank:
+    # the marketplace of their country (influencers.switchover.marketplaces).
+    amazon_marketplace = models.CharField(
+        _("Amazon marketplace"),
+        max_length=2,
+        choices=Marketplace.choices,
+        blank=True,
+        default="",
+        db_default="",  # rows loaded with plain SQL (bulk loads, COPY) need no value
+        help_text=_("Blank: the marketplace of the creator's country."),
+    )
     language = models.CharField(
         _("main language"), max_length=16, blank=True, default="", help_text=_("e.g. en, es, zh")
     )

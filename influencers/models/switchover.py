@@ -115,6 +115,23 @@ class SwitchoverPlan(WorkspaceOwnedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     default_language = models.CharField(_("default language"), max_length=16, default="en")
+    # Shown to the creator on their answer page, in the words the seller writes them in.
+    sample_offer = models.TextField(
+        _("sample offer"),
+        max_length=1000,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_('e.g. "A free sample ships within 3 days of your yes."'),
+    )
+    terms = models.TextField(
+        _("terms"),
+        max_length=2000,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("What the creator agrees to by accepting: posting, disclosure, payment."),
+    )
     # Selection criteria.
     min_readiness = models.PositiveSmallIntegerField(
         _("minimum readiness"), default=0, validators=[MaxValueValidator(100)]

@@ -16,6 +16,7 @@ CREATOR_COLUMNS = (
     "owner_id",
     "agency_id",
     "country",
+    "amazon_marketplace",
     "language",
     "languages",
     "rating",

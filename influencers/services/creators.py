@@ -29,6 +29,7 @@ CREATOR_EDITABLE_FIELDS = (
     "owner",
     "agency",
     "country",
+    "amazon_marketplace",
     "language",
     "languages",
     "rating",

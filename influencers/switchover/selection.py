@@ -19,12 +19,13 @@ from influencers.models import (
     Creator,
     CreatorStatus,
     Invitation,
+    Marketplace,
     Platform,
     PlatformAccount,
     SwitchoverPlan,
 )
 
-from . import links, messages
+from . import links, marketplaces, messages
 
 ANSWER_SALT = "switchover.answer"
 
@@ -34,6 +35,7 @@ class Problem:
     NO_CONSENT = "no_consent"
     NO_TRACKING_ID = "no_tracking_id"
     NO_PRODUCT = "no_product"
+    NO_MARKETPLACE = "no_marketplace_product"
     NO_MESSAGE = "no_message"
     TEMPLATE = "template_error"
 
@@ -45,6 +47,7 @@ def problem_label(code: str) -> str:
         Problem.NO_CONSENT: _("Held back: has not consented to be contacted"),
         Problem.NO_TRACKING_ID: _("No valid Associates tracking ID"),
         Problem.NO_PRODUCT: _("The plan has no product"),
+        Problem.NO_MARKETPLACE: _("No product in the creator's Amazon marketplace"),
         Problem.NO_MESSAGE: _("No message in a language the creator reads"),
         Problem.TEMPLATE: _("The message template has an error"),
     }.get(code, code)
@@ -181,6 +184,8 @@ COLUMNS = (
     "own_email",
     "agency_name",
     "tiktok_handle",
+    "country",
+    "amazon_marketplace",
 )
 
 
@@ -227,8 +232,29 @@ class Preparer:
             p.problems.append(Problem.NO_PRODUCT)
             p.problem_texts.append(_("the plan has no product"))
             return p
+        products, marketplace = marketplaces.pick_products(
+            self.products,
+            marketplaces.creator_marketplace(
+                country=row.get("country", ""), explicit=row.get("amazon_marketplace", "")
+            ),
+        )
+        if not products:
+            p.problems.append(Problem.NO_MARKETPLACE)
+            if marketplace:
+                p.problem_texts.append(
+                    _("the plan has no product in %(marketplace)s, the creator's marketplace")
+                    % {"marketplace": Marketplace(marketplace).label}
+                )
+            else:
+                p.problem_texts.append(
+                    _(
+                        "the plan sells in several marketplaces and the creator's is unknown: "
+                        "set their country or Amazon marketplace"
+                    )
+                )
+            return p
         settings_ = self.settings
-        product = self.products[0]
+        product = products[0]
         try:
             p.tracking_id = links.tracking_id(
                 pattern=settings_.tracking_id_pattern if settings_ else "{handle}-20",

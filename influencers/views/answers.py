@@ -112,7 +112,10 @@ def invitation_answer_view(request, token):
             {
                 "invitation": invitation,
                 "brand": invitation.workspace.sender_name or invitation.workspace.name,
-                "products": list(plan.products.all()),
+                # Only what the creator's link sells: the marketplace chosen for them.
+                "products": list(plan.products.filter(marketplace=invitation.marketplace)),
+                "sample_offer": plan.sample_offer,
+                "terms": plan.terms,
                 "commission": f"{plan.commission_rate.normalize():f}%",
                 "answered": invitation.status in ANSWERED,
                 "accepted": invitation.status == Invitation.Status.ACCEPTED,

@@ -12,6 +12,7 @@ from influencers.models import (
     ContactMethod,
     Creator,
     CreatorStatus,
+    Marketplace,
     Platform,
     TikTokShopStatus,
 )
@@ -100,6 +101,7 @@ def creators_payload(rows, accounts, contacts, tags, *, masked: bool) -> list[di
                 "owner": r["owner_id"],
                 "agency": r["agency_id"],
                 "country": r["country"],
+                "amazon_marketplace": r["amazon_marketplace"],
                 "language": r["language"],
                 "languages": r["languages"],
                 "rating": r["rating"],
@@ -181,6 +183,11 @@ class CreatorSerializer(serializers.Serializer):
     owner = serializers.IntegerField(allow_null=True)
     agency = serializers.IntegerField(allow_null=True)
     country = serializers.CharField(allow_blank=True)
+    amazon_marketplace = serializers.ChoiceField(
+        choices=Marketplace.choices,
+        allow_blank=True,
+        help_text=_("Blank: the marketplace of the creator's country."),
+    )
     language = serializers.CharField(allow_blank=True)
     languages = serializers.ListField(child=serializers.CharField())
     rating = serializers.IntegerField(allow_null=True)
@@ -293,6 +300,12 @@ class CreatorInputSerializer(StrictSerializer):
     owner = WorkspaceMemberField(required=False, allow_null=True)
     agency = WorkspacePrimaryKeyField(Agency, required=False, allow_null=True)
     country = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    amazon_marketplace = serializers.ChoiceField(
+        choices=Marketplace.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Which Amazon store the creator's links use; blank: their country's."),
+    )
     language = serializers.CharField(max_length=16, required=False, allow_blank=True)
     languages = serializers.ListField(
         child=serializers.CharField(max_length=16), max_length=20, required=False

@@ -98,6 +98,8 @@ class SwitchoverPlanSerializer(StrictModelSerializer):
             "products",
             "commission_rate",
             "default_language",
+            "sample_offer",
+            "terms",
             "messages",
             "min_readiness",
             "platforms",
