@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from influencers.models import (
     ActivityEvent,
@@ -15,6 +14,7 @@ from influencers.models import (
     ScoringWeights,
     SwitchoverPlan,
 )
+from influencers.services.switchover import invitation_answer
 from tests.factories import CreatorFactory, MembershipFactory, UserFactory
 from tests.switchover_world import eligible, make_plan
 
@@ -105,9 +105,8 @@ def test_launch_sends_once_each(
     assert Invitation.objects.filter(plan=plan, status="sent").count() == 3
 
     invitation = Invitation.objects.filter(plan=plan).order_by("pk").first()
-    invitation.status = "accepted"
-    invitation.answered_at = timezone.now()
-    invitation.save()
+    # Through the flow (an event), as the creator's page does: the dashboard counts events.
+    invitation_answer(invitation=invitation, accept=True)
     MetricSnapshot.objects.create(
         workspace=workspace,
         creator=invitation.creator,

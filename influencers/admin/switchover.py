@@ -27,7 +27,7 @@ from influencers.models import (
     SwitchoverPlan,
 )
 from influencers.scoring import reason_texts
-from influencers.selectors.switchover import plan_dashboard
+from influencers.selectors.plan_dashboard import plan_dashboard
 from influencers.services import switchover as svc
 from influencers.services.readiness import readiness_weights_save
 from influencers.services.records import record_save
@@ -55,6 +55,21 @@ def _problem_rows(result: dict) -> list[tuple[str, int]]:
         (selection.problem_label(code), n)
         for code, n in result["problems"].items()
         if code != selection.Problem.NO_CONSENT  # its own line: "held back by consent"
+    ]
+
+
+def _result_tiles(result: dict) -> list[tuple[str, int, str]]:
+    """The dry run's headline numbers as (label, value, element id) tiles."""
+    return [
+        (_("Creators matching the criteria"), result["matched"], "dry-matched"),
+        (_("Would be invited now"), result["would_send"], "dry-would-send"),
+        (_("Already invited by this plan"), result["already_invited"], "dry-already-invited"),
+        (_("Maximum invitations"), result["capped_at"], "dry-capped-at"),
+        (
+            _("Held back: not consented to be contacted"),
+            result["held_back_by_consent"],
+            "dry-held-back-consent",
+        ),
     ]
 
 
@@ -248,7 +263,15 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
         return plan
 
     def _context(self, request, plan, title, **extra):
-        return {
+        pages = [
+            ("change_url", _("Plan"), "plan"),
+            ("preview_url", _("Preview"), "preview"),
+            ("csv_url", _("Shortlist (CSV)"), "csv"),
+            ("dry_run_url", _("Dry run"), "dry_run"),
+            ("launch_url", _("Launch"), "launch"),
+            ("dashboard_url", _("Dashboard"), "dashboard"),
+        ]
+        context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": plan,
@@ -265,6 +288,12 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             "can_launch": can_launch(request),
             **extra,
         }
+        context["plan_pages"] = [
+            (context[url], label, key)
+            for url, label, key in pages
+            if key != "launch" or context["can_launch"]
+        ]
+        return context
 
     @action(description=_("Preview"), url_path="preview", icon="visibility")
     def preview_page(self, request, object_id):
@@ -293,6 +322,7 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             request,
             plan,
             _("Preview: %(plan)s") % {"plan": plan.name},
+            current_page="preview",
             page=page,
             rows=rows,
             can_test_send=policy.may(role, policy.Action.CHANGE),
@@ -340,8 +370,10 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             request,
             plan,
             _("Dry run: %(plan)s") % {"plan": plan.name},
+            current_page="dry_run",
             result=result,
             problem_rows=_problem_rows(result),
+            result_tiles=_result_tiles(result),
         )
         return TemplateResponse(request, "admin/switchover/dry_run.html", context)
 
@@ -369,8 +401,10 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             request,
             plan,
             _("Launch %(plan)s?") % {"plan": plan.name},
+            current_page="launch",
             result=result,
             problem_rows=_problem_rows(result),
+            result_tiles=_result_tiles(result),
         )
         return TemplateResponse(request, "admin/switchover/launch.html", context)
 
@@ -389,6 +423,7 @@ class SwitchoverPlanAdmin(WorkspaceScopedAdminMixin, ModelAdmin):
             request,
             plan,
             _("Dashboard: %(plan)s") % {"plan": plan.name},
+            current_page="dashboard",
             invitations_url=invitations_url,
             unsettled=sum(data["counts"].get(status, 0) for status in svc.RESENDABLE),
             unsettled_url=f"{invitations_url}&status__in={','.join(svc.RESENDABLE)}",

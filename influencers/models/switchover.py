@@ -159,6 +159,9 @@ class SwitchoverPlan(WorkspaceOwnedModel):
     )
     scheduled_at = models.DateTimeField(_("launch at"), null=True, blank=True)
     launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
+    # Who the last launch run left out and why ({"problems": {code: n}, "examples": [...]}),
+    # written by influencers.switchover.skipped; the plan's dashboard shows it.
+    launch_report = models.JSONField(_("launch report"), default=dict, blank=True, editable=False)
     launched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -35,62 +35,6 @@ def invitations_for_workspace(*, workspace) -> QuerySet[Invitation]:
     return Invitation.objects.filter(workspace=workspace)
 
 
-FIRST_SALES_SHOWN = 50
-
-
-def plan_dashboard(plan: SwitchoverPlan) -> dict:
-    """Counts by status, acceptances per day, and first sales: the first imported
-    Attribution/Associates snapshot with orders or sales captured after the invitation was
-    sent, per invited creator. A handful of queries whatever the plan's size."""
-    from django.db.models import OuterRef, Q, Subquery
-    from django.db.models.functions import TruncDate
-
-    from influencers.models import MetricSnapshot
-
-    invitations = Invitation.objects.filter(plan=plan)
-    counts = {
-        row["status"]: row["n"]
-        for row in invitations.values("status").annotate(n=Count("id")).order_by()
-    }
-    acceptances = list(
-        invitations.filter(status=Invitation.Status.ACCEPTED, answered_at__isnull=False)
-        .annotate(day=TruncDate("answered_at"))
-        .values("day")
-        .annotate(n=Count("id"))
-        .order_by("day")
-    )
-    running = 0
-    for row in acceptances:
-        running += row["n"]
-        row["total"] = running
-    for row in acceptances:  # the cumulative curve, drawn as bars in the admin
-        row["percent"] = round(row["total"] * 100 / running)
-    sale = MetricSnapshot.objects.filter(
-        creator_id=OuterRef("creator_id"),
-        source=MetricSnapshot.Source.IMPORT,
-        captured_at__gte=OuterRef("sent_at"),
-    ).filter(Q(orders__gt=0) | Q(sales__gt=0))
-    first = (
-        invitations.filter(sent_at__isnull=False)
-        .annotate(
-            first_sale_at=Subquery(sale.order_by("captured_at").values("captured_at")[:1]),
-            first_orders=Subquery(sale.order_by("captured_at").values("orders")[:1]),
-            first_sales=Subquery(sale.order_by("captured_at").values("sales")[:1]),
-        )
-        .filter(first_sale_at__isnull=False)
-    )
-    return {
-        "counts": counts,
-        "reminders_sent": invitations.filter(reminded_at__isnull=False).count(),
-        "total": sum(counts.values()),
-        "acceptances": acceptances,
-        "first_sales_count": first.count(),
-        "first_sales": list(
-            first.select_related("creator").order_by("first_sale_at")[:FIRST_SALES_SHOWN]
-        ),
-    }
-
-
 _S = Invitation.Status
 # Each funnel stage counts the invitations that reached it or any later stage.
 FUNNEL_STAGES = (

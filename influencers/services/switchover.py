@@ -20,6 +20,7 @@ from influencers.models import (
 )
 from influencers.services.events import event_record
 from influencers.switchover import launch, selection
+from influencers.switchover.skipped import SkipReport
 
 S = Invitation.Status
 P = SwitchoverPlan.Status
@@ -64,6 +65,7 @@ def switchover_plan_run(*, plan_id: int) -> int:
     remaining = plan.max_invitations - plan.invitations.count()
     drafted = 0
     queued: set[int] = set()
+    report = SkipReport()
 
     def draft(batch) -> int:
         ids = launch.draft_invitations(plan_id=plan_id, prepared=batch)
@@ -80,10 +82,11 @@ def switchover_plan_run(*, plan_id: int) -> int:
             .values(*selection.COLUMNS)
         )
         batch: list = []
-        # Problem rows are skipped (the dry run reports them), so read past the cap.
+        # Problem rows are skipped (and reported), so read past the cap.
         for row in rows.iterator(chunk_size=2000):
             prepared = preparer.prepare(row)
             if not prepared.sendable:
+                report.add(prepared)
                 continue
             batch.append(prepared)
             if len(batch) >= min(chunk, remaining - drafted):
@@ -102,6 +105,8 @@ def switchover_plan_run(*, plan_id: int) -> int:
     ]
     for start in range(0, len(ids), chunk):
         background.send(background.SEND_CHUNK, ids[start : start + chunk])
+    report.add_held_back(plan)
+    SwitchoverPlan.objects.filter(pk=plan_id).update(launch_report=report.as_json())
     SwitchoverPlan.objects.filter(pk=plan_id, status=P.LAUNCHING).update(
         status=P.LAUNCHED, updated_at=timezone.now()
     )

@@ -86,13 +86,17 @@ def draft_invitations(*, plan_id: int, prepared: list[Prepared]) -> list[int]:
                 for p in fresh
             ]
         )
-        product_ids = list(plan.products.values_list("pk", flat=True))
+        # Each collaboration lists the products its link sells: those of the creator's
+        # marketplace (influencers.switchover.marketplaces), not the plan's others.
+        product_ids: dict[str, list[int]] = {}
+        for pk, marketplace in plan.products.values_list("pk", "marketplace"):
+            product_ids.setdefault(marketplace, []).append(pk)
         through = Collaboration.products.through
         through.objects.bulk_create(
             [
                 through(collaboration_id=c.pk, product_id=pid)
-                for c in collaborations
-                for pid in product_ids
+                for p, c in zip(fresh, collaborations, strict=True)
+                for pid in product_ids.get(p.marketplace, ())
             ]
         )
         invitations = Invitation.objects.bulk_create(

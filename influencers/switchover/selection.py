@@ -153,23 +153,32 @@ def criteria_queryset(plan: SwitchoverPlan):
     ).order_by("-readiness__score", "pk")
 
 
+def _reachable() -> Q:
+    """Has a valid, consented email of their own, or an agency's email to be reached through."""
+    return Q(
+        Exists(
+            ContactMethod.objects.filter(
+                creator=OuterRef("pk"),
+                kind=ContactMethod.Kind.EMAIL,
+                consent=True,
+                is_valid=True,
+            )
+        )
+    ) | Q(agency__email__gt="")
+
+
 def launch_queryset(plan: SwitchoverPlan):
     """What a launch invites: matching creators who consented and have a consented email."""
-    return (
-        criteria_queryset(plan)
-        .filter(consent_to_contact=True)
-        .filter(
-            Exists(
-                ContactMethod.objects.filter(
-                    creator=OuterRef("pk"),
-                    kind=ContactMethod.Kind.EMAIL,
-                    consent=True,
-                    is_valid=True,
-                )
-            )
-            | Q(agency__email__gt="")
-        )
-    )
+    return criteria_queryset(plan).filter(consent_to_contact=True).filter(_reachable())
+
+
+def held_back_querysets(plan: SwitchoverPlan) -> dict:
+    """{problem code: matching creators} for those a launch never reads (filtered in SQL)."""
+    matching = criteria_queryset(plan)
+    return {
+        Problem.NO_CONSENT: matching.filter(consent_to_contact=False),
+        Problem.NO_EMAIL: matching.filter(consent_to_contact=True).exclude(_reachable()),
+    }
 
 
 COLUMNS = (
