@@ -198,10 +198,12 @@ def text_for(role: str | None, text: str) -> str:
 # --- answer links ---------------------------------------------------------------------------
 
 HIDDEN_ANSWER_LINK = _("[answer link hidden]")
-# The signed token (plan:creator:timestamp:signature) as written in a message, raw or
-# percent-encoded, with the URL it sits in: a template filter must not let it through either.
+# The signed token (plan:creator:signature, or plan:creator:timestamp:signature as the first
+# releases wrote it) as written in a message, raw or percent-encoded, with the URL it sits in:
+# a template filter must not let it through either.
 _ANSWER_TOKEN = re.compile(
-    r"\d+(?::|%3[Aa])[0-9A-Za-z]+(?::|%3[Aa])[0-9A-Za-z]{4,}(?::|%3[Aa])[0-9A-Za-z_\-]{20,}/?"
+    r"\d+(?::|%3[Aa])[0-9A-Za-z]+(?:(?::|%3[Aa])[0-9A-Za-z]{4,})?"
+    r"(?::|%3[Aa])[0-9A-Za-z_\-]{20,}/?"
 )
 _ANSWER_URL = re.compile(r"(?:https?(?::|%3[Aa])//[^\s\"'<>]*?)?/answer/[^\s\"'<>]+")
 

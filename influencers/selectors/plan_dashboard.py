@@ -153,7 +153,7 @@ def _days(plan, first_sale_days: dict) -> list[dict]:
 
 
 def _days_chart(days: list[dict]) -> str:
-    """Running totals per stage, for the theme's line chart."""
+    """Each day's count per stage, for the theme's bar chart (bars show a single day too)."""
     series = (
         ("sent", _("Invited"), "var(--color-base-400)"),
         ("opened", _("Opened"), "var(--color-primary-300)"),
@@ -162,10 +162,7 @@ def _days_chart(days: list[dict]) -> str:
     )
     datasets = []
     for key, label, colour in series:
-        running, points = 0, []
-        for row in days:
-            running += row[key]
-            points.append(running)
+        points = [row[key] for row in days]
         datasets.append(
             {"label": str(label), "data": points, "borderColor": colour, "backgroundColor": colour}
         )

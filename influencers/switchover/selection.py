@@ -85,7 +85,10 @@ class Prepared:
 
 
 def answer_token(plan_id: int, creator_id: int) -> str:
-    return signing.TimestampSigner(salt=ANSWER_SALT).sign(f"{plan_id}:{creator_id}")
+    """The same token whenever it is rendered (no timestamp in it), so the message the preview
+    shows is the message sent, byte for byte. The link expires counted from the invitation's
+    sending (influencers.views.answers)."""
+    return signing.Signer(salt=ANSWER_SALT).sign(f"{plan_id}:{creator_id}")
 
 
 def answer_url(plan_id: int, creator_id: int) -> str:

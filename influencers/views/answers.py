@@ -1,10 +1,12 @@
 """The public page where a creator accepts or declines a switch-over invitation.
 
-No login: the link carries a TimestampSigner signature of (plan, creator) that expires after
-SWITCHOVER_ANSWER_MAX_AGE_DAYS. The page is in the creator's language (switchable with
+No login: the link carries a signature of (plan, creator); it expires
+SWITCHOVER_ANSWER_MAX_AGE_DAYS after the invitation was sent (links of the first releases
+carried a timestamp instead, still honoured). The page is in the creator's language (switchable with
 ?lang=), records "opened" once, answers once, and is rate-limited per address. A tampered,
 expired or unknown link gets a friendly page, never an error with details."""
 
+import datetime as dt
 import time
 
 from django.conf import settings
@@ -12,7 +14,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
 from influencers.models import Invitation
@@ -28,14 +30,24 @@ class LinkProblem(Exception):
         self.kind, self.status = kind, status
 
 
-def _invitation(token: str) -> Invitation:
-    signer = signing.TimestampSigner(salt=ANSWER_SALT)
+def _unsign(token: str) -> str:
+    max_age = dt.timedelta(days=settings.SWITCHOVER_ANSWER_MAX_AGE_DAYS)
     try:
-        value = signer.unsign(token, max_age=settings.SWITCHOVER_ANSWER_MAX_AGE_DAYS * 86400)
-        plan_id, creator_id = (int(v) for v in value.split(":"))
+        return signing.Signer(salt=ANSWER_SALT).unsign(token)
+    except signing.BadSignature:
+        pass
+    try:  # a link of the first releases: plan:creator:timestamp:signature
+        return signing.TimestampSigner(salt=ANSWER_SALT).unsign(token, max_age=max_age)
     except signing.SignatureExpired:
         raise LinkProblem("expired", 410) from None
-    except (signing.BadSignature, ValueError):
+    except signing.BadSignature:
+        raise LinkProblem("invalid", 404) from None
+
+
+def _invitation(token: str) -> Invitation:
+    try:
+        plan_id, creator_id = (int(v) for v in _unsign(token).split(":"))
+    except ValueError:
         raise LinkProblem("invalid", 404) from None
     invitation = (
         Invitation.objects.select_related("creator", "plan", "workspace")
@@ -44,6 +56,9 @@ def _invitation(token: str) -> Invitation:
     )
     if invitation is None:
         raise LinkProblem("invalid", 404)
+    since = invitation.sent_at or invitation.created_at
+    if since + dt.timedelta(days=settings.SWITCHOVER_ANSWER_MAX_AGE_DAYS) < timezone.now():
+        raise LinkProblem("expired", 410)
     return invitation
 
 
