@@ -67,6 +67,7 @@ from influencers.services.creators import (
 from influencers.services.notes import note_add
 
 from .consent import CreatorConsentAdminMixin
+from .export_list import CreatorExportListMixin
 from .fields import CountField, CountryField, LanguageField, LanguagesField
 from .merge import CreatorMergeAdminMixin
 from .mixins import (
@@ -480,6 +481,7 @@ NEW_COLLABORATION_FIELDS = ("campaign", "fee", "currency", "commission_rate", "p
 
 @admin.register(Creator)
 class CreatorAdmin(
+    CreatorExportListMixin,
     CreatorMergeAdminMixin,
     CreatorConsentAdminMixin,
     WorkspaceScopedAdminMixin,
