@@ -321,6 +321,13 @@ CELERY_BEAT_SCHEDULE["requeue-stalled-imports"] = {
     "schedule": timedelta(minutes=5),
 }
 
+# --- Search: a phone typed without its country code is looked up as a number of each of
+# these regions (influencers.selectors.creator_search).
+PHONE_SEARCH_REGIONS = env.list(
+    "PHONE_SEARCH_REGIONS",
+    default=["US", "CN", "GB", "CA", "AU", "DE", "FR", "ES", "IT", "JP", "MX"],
+)
+
 # --- Readiness score and switch-over (influencers/scoring.py, influencers/switchover/).
 # A burst of edits to one creator costs one recompute after this many seconds.
 READINESS_DEBOUNCE_SECONDS = env.int("READINESS_DEBOUNCE_SECONDS", default=5)

@@ -11,7 +11,7 @@ from collections import Counter
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import (
     ChoicesDropdownFilter,
+    MultipleDropdownFilter,
     RadioFilter,
     RangeNumericFilter,
     TextFilter,
@@ -40,6 +41,7 @@ from influencers.models import (
     Note,
     Platform,
     PlatformAccount,
+    Tag,
 )
 from influencers.normalisers import (
     PLATFORMS,
@@ -50,7 +52,9 @@ from influencers.normalisers import (
     normalise_phone,
     profile_url,
 )
+from influencers.normalisers.languages import language_codes_named
 from influencers.scoring import reason_texts
+from influencers.selectors import creator_search
 from influencers.selectors.creator_profile import (
     creator_profile,
     event_sentence,
@@ -75,8 +79,10 @@ from .mixins import (
     PersonalDataAdminMixin,
     ReadOnlyTabularInline,
     ScopedRelatedDropdownFilter,
+    ScopedSimpleListFilter,
     WorkspaceScopedAdminMixin,
     WorkspaceScopedInlineMixin,
+    current_workspace,
     https_formfield,
     workspace_role,
 )
@@ -420,12 +426,53 @@ class CountryFilter(TextFilter):
 
 
 class LanguageFilter(TextFilter):
+    """A language by its code ("es") or its name in English, in itself or in the UI's
+    language ("Spanish", "español", "西班牙语")."""
+
     title = _("main language")
     parameter_name = "language"
 
     def queryset(self, request, queryset):
-        value = (self.value() or "").strip().lower()
-        return queryset.filter(language=value) if value else queryset
+        value = (self.value() or "").strip()
+        if not value:
+            return queryset
+        codes = language_codes_named(value)
+        return queryset.filter(language__in=codes) if codes else queryset.none()
+
+
+class TagsFilter(MultipleDropdownFilter, ScopedSimpleListFilter):
+    """Several tags at once: creators with any of them, or (TagsAllFilter) all of them. Each
+    tag is one EXISTS probe of the (creator, tag) unique index."""
+
+    title = _("tags (any of)")
+    parameter_name = "tags_any"
+    match_all = False
+
+    def lookups(self, request, model_admin):
+        workspace = self.workspace(request)
+        tags = Tag.objects.filter(workspace=workspace) if workspace else Tag.objects.none()
+        return [(str(pk), name) for pk, name in tags.order_by("name").values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        ids = [int(v) for v in (self.value() or []) if str(v).isdigit()]
+        if not ids:
+            return queryset
+        through = Creator.tags.through
+        if not self.match_all:
+            return queryset.filter(
+                Exists(through.objects.filter(creator_id=OuterRef("pk"), tag_id__in=ids))
+            )
+        for tag_id in ids:
+            queryset = queryset.filter(
+                Exists(through.objects.filter(creator_id=OuterRef("pk"), tag_id=tag_id))
+            )
+        return queryset
+
+
+class TagsAllFilter(TagsFilter):
+    title = _("tags (all of)")
+    parameter_name = "tags_all"
+    match_all = True
 
 
 class RatingFilter(RadioFilter):
@@ -496,6 +543,8 @@ class CreatorAdmin(
         "country",
         "tiktok",
         "tiktok_followers_display",
+        "followers_display",
+        "engagement_display",
         "readiness_score",
         "owner",
         "gmv",
@@ -508,13 +557,17 @@ class CreatorAdmin(
         ("status", ChoicesDropdownFilter),
         ("tiktok_shop_status", ChoicesDropdownFilter),
         ("accounts__platform", ChoicesDropdownFilter),
-        ("tags", ScopedRelatedDropdownFilter),
+        TagsFilter,
+        TagsAllFilter,
         ("owner", ScopedRelatedDropdownFilter),
         ("agency", ScopedRelatedDropdownFilter),
         CountryFilter,
         LanguageFilter,
         RatingFilter,
         ("readiness__score", RangeNumericFilter),
+        ("followers", RangeNumericFilter),
+        ("engagement_rate", RangeNumericFilter),
+        ("rollup_gmv", RangeNumericFilter),
     )
     list_filter_submit = True
     # Prefix search on the normalised handle (uses its varchar_pattern_ops index) and exact
@@ -524,7 +577,10 @@ class CreatorAdmin(
         "accounts__handle_normalised__startswith",
         "=contacts__value_normalised",
     )
-    search_help_text = _("Name, handle (beginning) or exact email / phone")
+    search_help_text = _(
+        "Name (accents optional), handle or profile URL, email or its start or domain, "
+        "phone in any form, ASIN or its start"
+    )
     autocomplete_fields = ("owner", "tags", "agency")
     readonly_fields = (
         # Consent changes only with its source (the "Record consent" action or an import's
@@ -642,22 +698,19 @@ class CreatorAdmin(
         return CreatorChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        handle = term.removeprefix("@").lower()
-        accounts = PlatformAccount.objects.filter(
-            creator=OuterRef("pk"), handle_normalised__startswith=handle
+        # What the term is (a URL, a phone as displayed, part of an email or ASIN, a name
+        # without its accents): influencers.selectors.creator_search. Email and phone only for
+        # roles that may see them: for a viewer the search would confirm that an address is in
+        # the pool, so it is left out (the same answer as a miss).
+        return (
+            creator_search.search(
+                queryset,
+                search_term,
+                workspace_id=getattr(current_workspace(request), "pk", None),
+                contacts=policy.may_search_contacts(workspace_role(request)),
+            ),
+            False,
         )
-        condition = Q(display_name__icontains=term) | Q(Exists(accounts))
-        # Exact email / phone only for roles that may see them: for a viewer the search would
-        # confirm that an address is in the pool, so it is left out (the same answer as a miss).
-        if policy.may_search_contacts(workspace_role(request)):
-            contacts = ContactMethod.objects.filter(
-                creator=OuterRef("pk"), value_normalised=term.lower()
-            )
-            condition |= Q(Exists(contacts))
-        return queryset.filter(condition), False
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
@@ -679,6 +732,16 @@ class CreatorAdmin(
     def tiktok_followers_display(self, obj):
         followers = getattr(obj, "tiktok_followers", None)
         return number_format(followers, force_grouping=True) if followers is not None else "-"
+
+    @display(description=_("followers (largest account)"), ordering="followers")
+    def followers_display(self, obj):
+        return number_format(obj.followers, force_grouping=True) if obj.followers else "-"
+
+    @display(description=_("engagement"), ordering="engagement_rate")
+    def engagement_display(self, obj):
+        if obj.engagement_rate is None:
+            return "-"
+        return f"{number_format(obj.engagement_rate, 2)}%"
 
     # Not named "readiness": that is the creator's reverse one-to-one, which the admin would
     # show and sort as a relation instead of calling this.

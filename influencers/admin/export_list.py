@@ -1,4 +1,4 @@
-""""Export this list" on the creator list: the creators the list shows right now (its filters
+""" "Export this list" on the creator list: the creators the list shows right now (its filters
 and search, every page, not only the selected rows) as CSV or Excel, through the same
 streaming exporters as the bulk actions (labels in the user's language, tags, owner, agency,
 contacts masked by role, formula-like text neutralised)."""

@@ -73,7 +73,11 @@ class CreatorFilter(df.FilterSet):
     platform = ChoicesFilter(choices=Platform.choices, method="filter_platform")
     country = df.CharFilter(method="filter_country", max_length=2)
     language = df.CharFilter(field_name="language", max_length=16)
-    tag = df.CharFilter(method="filter_tag", max_length=80, help_text=_("Tag name"))
+    tag = df.CharFilter(
+        method="filter_tag",
+        max_length=800,
+        help_text=_("Tag names, separated by commas (see tag_match)"),
+    )
     owner = df.NumberFilter(field_name="owner_id", min_value=1, max_value=MAX_BIG)
     agency = df.NumberFilter(
         field_name="agency_id", min_value=1, max_value=MAX_BIG, help_text=_("Agency id")
@@ -89,6 +93,17 @@ class CreatorFilter(df.FilterSet):
     )
     engagement_max = df.NumberFilter(
         field_name="engagement_rate", lookup_expr="lte", min_value=0, max_value=100
+    )
+    gmv_min = df.NumberFilter(
+        field_name="rollup_gmv", lookup_expr="gte", min_value=0, max_value=MAX_BIG
+    )
+    gmv_max = df.NumberFilter(
+        field_name="rollup_gmv", lookup_expr="lte", min_value=0, max_value=MAX_BIG
+    )
+    tag_match = df.ChoiceFilter(
+        choices=[("any", "any"), ("all", "all")],
+        method="filter_noop",
+        help_text=_("With several tags: creators with any of them (default) or all of them."),
     )
     readiness_min = df.NumberFilter(
         field_name="readiness__score", lookup_expr="gte", min_value=0, max_value=100
@@ -120,7 +135,15 @@ class CreatorFilter(df.FilterSet):
 
     def filter_tag(self, qs, name, value):
         names = [n for n in value.split(",") if n.strip()]
-        return sel.filter_tags(qs, workspace=self.request.api_workspace, names=names)
+        return sel.filter_tags(
+            qs,
+            workspace=self.request.api_workspace,
+            names=names,
+            match_all=self.data.get("tag_match") == "all",
+        )
+
+    def filter_noop(self, qs, name, value):
+        return qs  # read by filter_tag
 
     def filter_has_email(self, qs, name, value):
         if value is None:

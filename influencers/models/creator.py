@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -12,6 +12,7 @@ from influencers.normalisers import (
     normalise_attribution_tag,
     normalise_tracking_id,
 )
+from influencers.normalisers.folding import ACCENTED, PLAIN
 
 from .base import WorkspaceOwnedModel, WorkspaceQuerySet
 from .commerce import Marketplace
@@ -79,6 +80,18 @@ class CreatorQuerySet(WorkspaceQuerySet):
                 Subquery(biggest.values("engagement_rate")[:1]), Value(Decimal("0"))
             ),
         )
+
+
+def folded_display_name():
+    """translate(lower(display_name), accented, plain): the name as searched without accents
+    (influencers.normalisers.folding), indexed by creator_ws_name_folded."""
+    return Func(
+        Lower("display_name"),
+        Value(ACCENTED),
+        Value(PLAIN),
+        function="translate",
+        output_field=models.CharField(),
+    )
 
 
 class Creator(WorkspaceOwnedModel):
@@ -220,6 +233,8 @@ class Creator(WorkspaceOwnedModel):
             models.Index(fields=["workspace", "rollup_gmv", "id"], name="creator_ws_gmv_id"),
             # Name prefix search also uses creator_name_prefix, (workspace, LOWER(display_name)
             # text_pattern_ops): created by raw SQL in migration 0002, so not listed here.
+            # Names typed without their accents use creator_ws_name_folded, (workspace,
+            # folded_display_name() text_pattern_ops): raw SQL in migration 0028.
         ]
         constraints = [
             models.CheckConstraint(
@@ -398,6 +413,14 @@ class ContactMethod(WorkspaceOwnedModel):
         ]
         indexes = [
             models.Index(fields=["workspace", "kind", "value_normalised"], name="contact_ws_value"),
+            # Search by the start of an email, and by its domain (the reversed value's start).
+            models.Index(
+                fields=["workspace", "kind", "value_normalised"],
+                opclasses=["int8_ops", "text_ops", "varchar_pattern_ops"],
+                name="contact_ws_value_prefix",
+            ),
+            # An email's domain is searched as the start of the reversed value:
+            # contact_ws_value_reversed, raw SQL in migration 0028.
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from influencers.models import ContactMethod, Creator, PlatformAccount, Tag
+from influencers.selectors import creator_search
 
 CREATOR_COLUMNS = (
     "id",
@@ -116,8 +117,9 @@ def filter_platform(qs: QuerySet, platforms: list[str]) -> QuerySet:
     )
 
 
-def filter_tags(qs: QuerySet, *, workspace, names: list[str]) -> QuerySet:
-    """Creators carrying any of these tags (names, case-insensitive)."""
+def filter_tags(qs: QuerySet, *, workspace, names: list[str], match_all: bool = False) -> QuerySet:
+    """Creators carrying any (or, match_all, every one) of these tags (names,
+    case-insensitive). A name no tag has matches nothing."""
     lowered = {n.strip().lower() for n in names if n.strip()}
     # The ids first (one small query on tag_unique_name_ci), so the EXISTS below is a probe of
     # the (creator_id, tag_id) unique index per creator walked, with no join to the tag table.
@@ -127,11 +129,14 @@ def filter_tags(qs: QuerySet, *, workspace, names: list[str]) -> QuerySet:
         .filter(lname__in=lowered)
         .values_list("pk", flat=True)
     )
-    if not tag_ids:
+    if not tag_ids or (match_all and len(tag_ids) < len(lowered)):
         return qs.none()
-    return qs.filter(
-        Exists(Creator.tags.through.objects.filter(creator_id=OuterRef("pk"), tag_id__in=tag_ids))
-    )
+    through = Creator.tags.through
+    if match_all:
+        for tag_id in tag_ids:
+            qs = qs.filter(Exists(through.objects.filter(creator_id=OuterRef("pk"), tag_id=tag_id)))
+        return qs
+    return qs.filter(Exists(through.objects.filter(creator_id=OuterRef("pk"), tag_id__in=tag_ids)))
 
 
 def filter_has_contact(qs: QuerySet, *, kinds, present: bool) -> QuerySet:
@@ -143,51 +148,61 @@ HANDLE_MATCHES_FETCHED = 5000
 
 
 def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) -> QuerySet:
-    """Search: an address with '@' inside -> exact email; '@name' -> handle prefix; else name
-    prefix (case-insensitive) or handle prefix. All three are index lookups.
+    """Search, read as influencers.selectors.creator_search reads it: a profile URL -> that
+    profile; an address with '@' inside -> that email (or emails starting so); '@name' ->
+    handle prefix; else the name's prefix without accents, a handle prefix, and (for roles
+    that may) the start of an email, an email domain or a phone in any common form; a partial
+    ASIN -> creators with a collaboration on it. Each is an index look-up.
 
-    Name-or-handle on a keyset_paged() queryset (an API page) is not filtered here: its two
-    arms go to KeysetPagination as KEYSET_BRANCHES, and the page is the first rows of each arm
-    in the page order, each arm walked or sorted on its own index. As one OR, PostgreSQL can
-    only filter row by row after hashing every handle match (~40k at 1M creators for 'emma').
+    Several arms on a keyset_paged() queryset (an API page) are not ORed here: they go to
+    KeysetPagination as KEYSET_BRANCHES, and the page is the first rows of each arm in the
+    page order, each arm walked or sorted on its own index. As one OR, PostgreSQL can only
+    filter row by row after hashing every handle match (~40k at 1M creators for 'emma').
     Elsewhere (CSV export) it is the OR.
 
-    `contacts=False` (a role the policy masks for): an email matches nothing, the same answer
-    as an address that is not in the pool, so the search tells nothing about membership."""
-    term = term.strip()
-    if not term:
+    `contacts=False` (a role the policy masks for): an email or phone matches nothing, the
+    same answer as an address that is not in the pool, so the search tells nothing about
+    membership."""
+    parsed = creator_search.parse_term(term)
+    if not parsed.text:
         return qs
-    if "@" in term[1:]:
-        if not contacts:
-            return qs.none()
-        matches = ContactMethod.objects.filter(
-            workspace=workspace, kind=ContactMethod.Kind.EMAIL, value_normalised=term.lower()
-        ).values("creator_id")
-        return qs.filter(pk__in=matches)
-    prefix = term.lstrip("@").lower()
-    if not prefix:
-        return qs
-    # Index-only on account_handle_prefix_cov (handle_normalised, INCLUDE workspace, creator).
+    ws = workspace.pk
+    if parsed.handles:
+        return qs.filter(pk__in=creator_search.handle_matches(parsed, workspace_id=ws))
+    by_contact = creator_search.contact_matches(parsed, workspace_id=ws) if contacts else None
+    if "@" in term.strip()[1:]:
+        return qs.filter(pk__in=by_contact) if by_contact is not None else qs.none()
     handles = PlatformAccount.objects.filter(
-        workspace=workspace, handle_normalised__startswith=prefix
+        workspace=workspace, handle_normalised__startswith=parsed.handle_prefix
     )
-    if term.startswith("@"):
+    if term.strip().startswith("@"):
         # Few matches (the usual '@someone'): take their ids first (index-only), then fetch
         # and sort just those creators. As one statement the planner guesses the prefix's
         # share of the pool from column statistics — 14x too many for '@emma.s' at 1M — and
         # walks the whole pool in page order testing each creator (~400 ms instead of ~10).
         # A prefix matching many handles keeps the single statement, where that walk is right.
         ids = list(handles.values_list("creator_id", flat=True)[: HANDLE_MATCHES_FETCHED + 1])
-        if len(ids) <= HANDLE_MATCHES_FETCHED:
-            return qs.filter(pk__in=ids)
-        return qs.filter(pk__in=handles.values("creator_id"))
-    qs = qs.alias(search_lname=Lower("display_name"))
-    by_name = Q(search_lname__startswith=prefix)
+        found = Q(
+            pk__in=ids if len(ids) <= HANDLE_MATCHES_FETCHED else handles.values("creator_id")
+        )
+        if parsed.email_domain and by_contact is not None:  # '@example.com': also a domain
+            found |= Q(pk__in=by_contact)
+        return qs.filter(found)
+    qs = qs.alias(search_fname=creator_search.folded_name())
+    arms = [Q(search_fname__startswith=parsed.text)]
+    if parsed.handle_prefix:
+        arms.append(Q(pk__in=handles.values("creator_id")))
+    for matches in (by_contact, creator_search.asin_matches(parsed, workspace_id=ws)):
+        if matches is not None:
+            arms.append(Q(pk__in=matches))
     if getattr(qs.query, KEYSET_PAGED, False):
         qs = qs.all()
-        setattr(qs.query, KEYSET_BRANCHES, (by_name, Q(pk__in=handles.values("creator_id"))))
+        setattr(qs.query, KEYSET_BRANCHES, tuple(arms))
         return qs
-    return qs.filter(by_name | Exists(handles.filter(creator_id=OuterRef("pk"))))
+    condition = arms[0]
+    for arm in arms[1:]:
+        condition |= arm
+    return qs.filter(condition)
 
 
 def keyset_paged(qs: QuerySet) -> QuerySet:

@@ -1,0 +1,169 @@
+"""Issue 13 item 1 (find): the admin list and the API find creators the way sellers paste
+things — a phone as displayed or national, part of an email (its start or its domain), part
+of an ASIN, a profile URL, a name without its accents — and never reveal contacts to viewers."""
+
+import phonenumbers
+import pytest
+from django.db import connection
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from influencers.models import Collaboration
+from influencers.normalisers.folding import ACCENTED, PLAIN, fold
+from influencers.selectors.creator_search import parse_term
+from tests.factories import (
+    ContactMethodFactory,
+    CreatorFactory,
+    MembershipFactory,
+    PlatformAccountFactory,
+    ProductFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pool(workspace, other_workspace):
+    maria = CreatorFactory(workspace=workspace, display_name="María Díaz", country="US")
+    ContactMethodFactory(
+        creator=maria, kind="phone", value="+1 646-555-0164", value_normalised="+16465550164"
+    )
+    ContactMethodFactory(
+        creator=maria, value="Maria.Diaz@Example.org", value_normalised="maria.diaz@example.org"
+    )
+    li = CreatorFactory(workspace=workspace, display_name="李娜", country="CN")
+    ContactMethodFactory(
+        creator=li, kind="phone", value="138 0013 8000", value_normalised="+8613800138000"
+    )
+    lily = CreatorFactory(workspace=workspace, display_name="Lily Home")
+    PlatformAccountFactory(creator=lily, handle="@lily.home", handle_normalised="lily.home")
+    lamp = ProductFactory(workspace=workspace, asin="B0LAMP1234", marketplace="US")
+    deal = Collaboration.objects.create(workspace=workspace, creator=lily)
+    deal.products.add(lamp)
+    other = CreatorFactory(workspace=other_workspace, display_name="María Díaz (theirs)")
+    ContactMethodFactory(
+        creator=other, kind="phone", value="+16465550164", value_normalised="+16465550164"
+    )
+    return {"maria": maria, "li": li, "lily": lily}
+
+
+SEARCHES = [
+    ("+1 646-555-0164", "maria"),
+    ("646-555-0164", "maria"),
+    ("(646) 555 0164", "maria"),
+    ("13800138000", "li"),
+    ("+86 138 0013 8000", "li"),
+    ("maria.di", "maria"),
+    ("example.org", "maria"),
+    ("@example.org", "maria"),
+    ("Diaz", "maria"),
+    ("diaz", "maria"),
+    ("DÍAZ", "maria"),
+    ("B0LAMP", "lily"),
+    ("b0lamp1234", "lily"),
+    ("https://www.tiktok.com/@lily.home?lang=en", "lily"),
+    ("tiktok.com/@lily.home", "lily"),
+    ("@lily", "lily"),
+    ("李", "li"),
+]
+
+
+@pytest.fixture
+def manager(client, member):
+    client.force_login(member)
+    return client
+
+
+def _admin_names(client, term):
+    response = client.get(reverse("admin:influencers_creator_changelist"), {"q": term})
+    assert response.status_code == 200
+    return {c.display_name for c in response.context["cl"].result_list}
+
+
+@pytest.mark.parametrize(("term", "who"), SEARCHES)
+def test_the_admin_list_finds_what_sellers_paste(manager, pool, term, who):
+    assert _admin_names(manager, term) == {pool[who].display_name}
+
+
+# The API matches a name by its start (an index look-up at 1M creators); the admin list by
+# any part of it.
+API_SEARCHES = [
+    *[(t, w) for t, w in SEARCHES if t.lower() not in ("diaz", "díaz")],
+    ("Maria", "maria"),
+    ("MARIA DI", "maria"),
+    ("maría", "maria"),
+]
+
+
+@pytest.mark.parametrize(("term", "who"), API_SEARCHES)
+def test_the_api_finds_the_same(api, pool, term, who):
+    response = api.get("/api/v1/creators/", {"search": term})
+    assert response.status_code == 200, response.content
+    assert {c["display_name"] for c in response.json()["results"]} == {pool[who].display_name}
+
+
+@pytest.mark.parametrize("term", ["+1 646-555-0164", "maria.di", "example.org", "13800138000"])
+def test_a_viewer_cannot_find_by_contact(client, workspace, api_as, pool, term):
+    viewer = UserFactory(username="vic", is_staff=True)
+    MembershipFactory(workspace=workspace, user=viewer, role="viewer")
+    client.force_login(viewer)
+    assert _admin_names(client, term) == set()
+    found = api_as("viewer").get("/api/v1/creators/", {"search": term}).json()["results"]
+    assert found == []
+    assert _admin_names(client, "Diaz") == {"María Díaz"}  # names still work
+
+
+def test_a_name_search_without_accents_uses_the_folded_index(workspace):
+    """The API's name prefix is an index look-up (creator_ws_name_folded), as the expression
+    in the query is the indexed one."""
+    from influencers.models import Creator
+    from influencers.selectors.creator_search import folded_name
+
+    Creator.objects.bulk_create(
+        Creator(workspace=workspace, display_name=f"Név {i:05d}") for i in range(3000)
+    )
+    qs = Creator.objects.filter(workspace=workspace).alias(f=folded_name())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE influencers_creator")
+        plan = qs.filter(f__startswith="nev 0012").order_by().values("pk").explain()
+    assert "creator_ws_name_folded" in plan
+    assert qs.filter(f__startswith="nev 0012").count() == 10
+
+
+# --- the parts, property-based --------------------------------------------------------------
+
+
+@given(st.text(alphabet=ACCENTED + PLAIN + "ABC xyz-'", max_size=40))
+def test_folding_removes_every_listed_accent_and_is_idempotent(text):
+    folded = fold(text)
+    assert not set(folded) & set(ACCENTED)
+    assert fold(folded) == folded
+    assert len(folded) == len(text)
+
+
+@pytest.mark.parametrize("text", ["María Díaz", "ŁUKASZ Żółć", "Çağrı Öztürk", "Ñandú ÿ"])
+def test_postgres_folds_like_python(text):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT translate(lower(%s), %s, %s)", [text, ACCENTED, PLAIN])
+        assert cursor.fetchone()[0] == fold(text)
+
+
+us_numbers = st.integers(min_value=2012000000, max_value=9899999999).filter(
+    lambda n: phonenumbers.is_valid_number(phonenumbers.parse(f"+1{n}"))
+)
+
+
+@given(
+    us_numbers, st.sampled_from(["{a}-{b}-{c}", "({a}) {b} {c}", "+1 {a} {b} {c}", "{a}.{b}.{c}"])
+)
+def test_a_phone_in_any_common_form_reads_as_its_e164(number, shape):
+    digits = str(number)
+    typed = shape.format(a=digits[:3], b=digits[3:6], c=digits[6:])
+    assert f"+1{digits}" in parse_term(typed).phones
+
+
+@given(st.from_regex(r"[a-z][a-z0-9]{2,12}\.[a-z]{2,6}", fullmatch=True))
+def test_a_bare_domain_is_searched_as_an_email_domain(domain):
+    assert parse_term(domain).email_domain == "@" + domain
