@@ -86,6 +86,7 @@ from .mixins import (
     https_formfield,
     workspace_role,
 )
+from .saved_views import CreatorSavedViewsMixin
 
 PHONE_KINDS = {ContactMethod.Kind.PHONE, ContactMethod.Kind.WHATSAPP}
 
@@ -528,6 +529,7 @@ NEW_COLLABORATION_FIELDS = ("campaign", "fee", "currency", "commission_rate", "p
 
 @admin.register(Creator)
 class CreatorAdmin(
+    CreatorSavedViewsMixin,
     CreatorExportListMixin,
     CreatorMergeAdminMixin,
     CreatorConsentAdminMixin,
@@ -536,6 +538,7 @@ class CreatorAdmin(
     ModelAdmin,
 ):
     form = CreatorAdminForm
+    list_before_template = "admin/influencers/creator/list_before.html"
     actions = [*CreatorMergeAdminMixin.actions, "record_consent_selected"]
     list_display = (
         "display_name",

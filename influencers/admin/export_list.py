@@ -19,7 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CreatorExportListMixin:
-    list_before_template = "admin/influencers/creator/export_list.html"
+    # Its button: admin/influencers/creator/export_list.html (in the list's list_before).
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -25,6 +25,7 @@ from .metrics import COUNT_FIELDS, AppendOnlyError, MetricSnapshot
 from .notes import Note
 from .pool_counts import PoolDailyCount
 from .readiness import CreatorReadiness
+from .saved_views import SavedView
 from .switchover import (
     AmazonLinkSettings,
     Invitation,
@@ -59,6 +60,7 @@ __all__ = [
     "CreatorMerge",
     "CreatorReadiness",
     "PoolDailyCount",
+    "SavedView",
     "Marketplace",
     "Membership",
     "MetricSnapshot",
