@@ -1,13 +1,19 @@
 """OpenAPI additions every operation shares: the problem+json error responses, the
-Idempotency-Key and If-Match headers, the ETag response header."""
+Idempotency-Key and If-Match headers, the ETag response header; and the bounds the server
+enforces that drf-spectacular does not read by itself (filter min/max/length, non-empty
+lists, ids), so the schema refuses exactly what the server refuses (schemathesis checks it,
+tests/test_api_schemathesis.py)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField
 
 from influencers.api.errors import PROBLEM_CONTENT_TYPE
+from influencers.api.pagination import PageNumberPagination
+from influencers.api.serializers.base import MAX_ID, WorkspacePrimaryKeyField
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -47,6 +53,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="Repeat a POST safely: the first response is returned again for 24 hours.",
     pattern=r"^[\x21-\x7e]{1,255}$",
 )
+# What influencers.api.concurrency.parse_if_match reads: `*`, or quoted entity tags (visible
+# ASCII but `"`) separated by commas; any other value answers 412 as a tag that cannot match.
+ENTITY_TAG_PATTERN = r'(W/)?"[\x21\x23-\x7e]*"'
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -55,17 +64,24 @@ IF_MATCH = OpenApiParameter(
         'The ETag you read (or several: `"a", "b"`; or `*`); the write answers 412 if the '
         "record changed since."
     ),
+    pattern=rf"^(\*|{ENTITY_TAG_PATTERN}( ?, ?{ENTITY_TAG_PATTERN})*)$",
 )
 
 
 class ApiAutoSchema(AutoSchema):
+    def _pages_by_number(self) -> bool:
+        """A list paged by ?page=: a page number past the last page answers 404."""
+        if not self._is_list_view():
+            return False
+        return isinstance(self._get_paginator(), PageNumberPagination)
+
     def _error_codes(self) -> list[int]:
         codes = [401, 403, 429]
         method = self.method
         has_id = "{id}" in self.path
         if method == "GET":
             codes += [400, 406]
-        if has_id:
+        if has_id or (method == "GET" and self._pages_by_number()):
             codes += [404]
         if method in ("POST", "PUT", "PATCH"):
             codes += [400, 413, 415]
@@ -89,6 +105,41 @@ class ApiAutoSchema(AutoSchema):
             response["description"] = ERROR_DESCRIPTIONS[code]
             responses[key] = response
         return responses
+
+    def _get_filter_parameters(self):
+        """django-filter's bounds (min_value, max_value, max_length), which the filter's form
+        enforces with a 400, written into each query parameter's schema."""
+        parameters = super()._get_filter_parameters()
+        filterset_class = getattr(self.view, "filterset_class", None)
+        if filterset_class is None:
+            return parameters
+        bounds = {"min_value": "minimum", "max_value": "maximum", "max_length": "maxLength"}
+        for parameter in parameters:
+            declared = filterset_class.base_filters.get(parameter["name"])
+            schema = parameter.get("schema", {})
+            if declared is None or "$ref" in schema:
+                continue
+            for option, keyword in bounds.items():
+                if declared.extra.get(option) is not None:
+                    schema[keyword] = declared.extra[option]
+        return parameters
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction != "request":
+            return schema
+        if isinstance(field, serializers.ListField | serializers.ListSerializer | ManyRelatedField):
+            # allow_empty=False answers "This list may not be empty." (400).
+            if getattr(field, "allow_empty", True) is False and schema.get("type") == "array":
+                schema["minItems"] = max(schema.get("minItems", 0), 1)
+            # A nested `many=True` serializer's max_length is no validator spectacular reads.
+            if isinstance(field, serializers.ListSerializer) and field.max_length is not None:
+                schema["maxItems"] = field.max_length
+        if isinstance(field, WorkspacePrimaryKeyField) and schema.get("type") == "integer":
+            # Ids are positive bigints; anything else is refused as the wrong type (400).
+            schema["minimum"] = 1
+            schema["maximum"] = MAX_ID
+        return schema
 
     def get_override_parameters(self):
         params = list(super().get_override_parameters())

@@ -261,10 +261,15 @@ class MetricSnapshotSerializer(StrictModelSerializer):
         return validate_same_creator(self, attrs, "collaboration", "post")
 
 
+# More items than this answers 413 (the view counts them before validating any).
+BULK_MAX_ITEMS = 5000
+
+
 class BulkMetricSnapshotSerializer(StrictSerializer):
     items = serializers.ListField(
         child=serializers.DictField(),
         allow_empty=False,
+        max_length=BULK_MAX_ITEMS,
         help_text=_("Up to 5,000 snapshots, each shaped like a single create."),
     )
 
