@@ -12,7 +12,10 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
-from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES
+from schemathesis.config._checks import (
+    NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES,
+    POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES,
+)
 
 from tests.api_world import build_world
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, api_token_for
@@ -27,7 +30,11 @@ CONFIG = SchemathesisConfig.from_dict(
                 # answers 412 by design (RFC 9110 §13.1.1): the schema can say what an entity
                 # tag looks like, not which one is current. Nothing else answers 412.
                 "expected-statuses": [*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, "412"],
-            }
+            },
+            "negative_data_rejection": {
+                # A malformed If-Match can match no version: 412, like a stale one.
+                "expected-statuses": [*NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES, "412"],
+            },
         }
     }
 )
@@ -73,6 +80,7 @@ def fuzz_owner(workspace, other_workspace):
         "tags": world.tag.pk,
         "agency": AgencyFactory(workspace=workspace).pk,
         "owner": user.pk,
+        "creators": world.creator.pk,
     }
     return api_token_for(user, workspace)[1], references
 
@@ -84,11 +92,14 @@ def _as_a_client_would_send(case, references) -> None:
       not exist", 400); the ones a record belongs by (creator, collaboration, post) name one
       consistent set from the seeded world;
     - an Idempotency-Key names one request: the generator draws the same few keys for
-      different bodies, which the server rightly answers 422."""
+      different bodies, which the server rightly answers 422;
+    - a cursor is one the server handed out in a `next` link (any other is 400)."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return
     if case.headers and "Idempotency-Key" in case.headers:
         case.headers["Idempotency-Key"] = uuid.uuid4().hex
+    if case.query:
+        case.query.pop("cursor", None)
     if not isinstance(case.body, dict):
         return
     for name, real in references.items():

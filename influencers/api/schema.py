@@ -13,7 +13,7 @@ from rest_framework.relations import ManyRelatedField
 
 from influencers.api.errors import PROBLEM_CONTENT_TYPE
 from influencers.api.pagination import PageNumberPagination
-from influencers.api.serializers.base import MAX_ID, WorkspacePrimaryKeyField
+from influencers.api.serializers.base import MAX_ID, StrictMixin, WorkspacePrimaryKeyField
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -38,7 +38,8 @@ ERROR_DESCRIPTIONS = {
     403: "Your role does not allow this, or you are not a member of the workspace.",
     404: "No such record in this workspace.",
     406: "The Accept header (or `?format=`) names no format this endpoint answers in.",
-    409: "Conflicts with the current state (e.g. the same Idempotency-Key is in flight).",
+    409: "Conflicts with the current state: another record has the same unique value "
+    "(`errors` says which), or the same Idempotency-Key is in flight.",
     412: "If-Match (`*` or a list of ETags) names no current version of the record.",
     413: "Request too large.",
     415: "Send application/json.",
@@ -68,6 +69,15 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+def _decimal_pattern(field) -> str:
+    places = field.decimal_places
+    whole = "" if field.max_digits is None else f"{{0,{field.max_digits - (places or 0)}}}"
+    whole_1 = "+" if field.max_digits is None else f"{{1,{field.max_digits - (places or 0)}}}"
+    if not places:
+        return rf"^-?\d{whole_1}$"
+    return rf"^-?(?:\d{whole_1}(?:\.\d{{0,{places}}})?|\d{whole}\.\d{{1,{places}}})$"
+
+
 class ApiAutoSchema(AutoSchema):
     def _pages_by_number(self) -> bool:
         """A list paged by ?page=: a page number past the last page answers 404."""
@@ -85,8 +95,11 @@ class ApiAutoSchema(AutoSchema):
             codes += [404]
         if method in ("POST", "PUT", "PATCH"):
             codes += [400, 413, 415]
+        if method in ("POST", "PUT", "PATCH"):
+            # 409: another record holds the same name/handle/URL, or a key is in flight.
+            codes += [409]
         if method == "POST":
-            codes += [409, 422]
+            codes += [422]
         if method in ("PUT", "PATCH", "DELETE") or (method == "POST" and has_id):
             codes += [412]
         return sorted(set(codes))
@@ -122,12 +135,26 @@ class ApiAutoSchema(AutoSchema):
             for option, keyword in bounds.items():
                 if declared.extra.get(option) is not None:
                     schema[keyword] = declared.extra[option]
+            if schema.get("type") == "string" and "format" in schema:
+                # An empty value (`?since=`, as an HTML filter form sends) means "no filter".
+                schema["anyOf"] = [{"format": schema.pop("format")}, {"maxLength": 0}]
         return parameters
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictMixin):
+            # An unknown field answers 400 ("Unknown field.").
+            schema["additionalProperties"] = False
+        return schema
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction != "request":
             return schema
+        if isinstance(field, serializers.DecimalField) and "pattern" in schema:
+            # spectacular's `^-?\d{0,M}(?:\.\d{0,N})?$` matches "" and "-", which are not
+            # numbers ("A valid number is required."): at least one digit.
+            schema["pattern"] = _decimal_pattern(field)
         if isinstance(field, serializers.ListField | serializers.ListSerializer | ManyRelatedField):
             # allow_empty=False answers "This list may not be empty." (400).
             if getattr(field, "allow_empty", True) is False and schema.get("type") == "array":

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from influencers import policy
@@ -86,6 +87,8 @@ class ProductSerializer(StrictModelSerializer):
         )
         read_only_fields = TIMESTAMPS
         validators = []
+        # validate_asin's rule, for the schema (it also trims and upper-cases).
+        extra_kwargs = {"asin": {"validators": [RegexValidator(r"^[A-Za-z0-9]{10}$")]}}
 
     def validate_asin(self, value):
         value = value.strip().upper()
