@@ -4,6 +4,7 @@ enforces that drf-spectacular does not read by itself (filter min/max/length, no
 lists, ids), so the schema refuses exactly what the server refuses (schemathesis checks it,
 tests/test_api_schemathesis.py)."""
 
+import django_filters as df
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField
 
 from influencers.api.errors import PROBLEM_CONTENT_TYPE
+from influencers.api.filters import DateTimeFilter
 from influencers.api.pagination import PageNumberPagination
 from influencers.api.serializers.base import MAX_ID, StrictMixin, WorkspacePrimaryKeyField
 
@@ -78,6 +80,10 @@ def _decimal_pattern(field) -> str:
     return rf"^-?(?:\d{whole_1}(?:\.\d{{0,{places}}})?|\d{whole}\.\d{{1,{places}}})$"
 
 
+# A date-time filter's offset must be one PostgreSQL stores (filters.MAX_UTC_OFFSET).
+UTC_OFFSET_PATTERN = r"([Zz]|[+-](0\d|1[0-5]):[0-5]\d)$"
+
+
 class ApiAutoSchema(AutoSchema):
     def _pages_by_number(self) -> bool:
         """A list paged by ?page=: a page number past the last page answers 404."""
@@ -135,9 +141,14 @@ class ApiAutoSchema(AutoSchema):
             for option, keyword in bounds.items():
                 if declared.extra.get(option) is not None:
                     schema[keyword] = declared.extra[option]
+            if isinstance(declared, df.NumberFilter) and schema.get("type") == "integer":
+                schema["type"] = "number"  # its form field is a DecimalField: 0.5 is read
             if schema.get("type") == "string" and "format" in schema:
+                value = {"format": schema.pop("format")}
+                if isinstance(declared, DateTimeFilter):
+                    value["pattern"] = UTC_OFFSET_PATTERN
                 # An empty value (`?since=`, as an HTML filter form sends) means "no filter".
-                schema["anyOf"] = [{"format": schema.pop("format")}, {"maxLength": 0}]
+                schema["anyOf"] = [value, {"maxLength": 0}]
         return parameters
 
     def _map_basic_serializer(self, serializer, direction):

@@ -1,8 +1,8 @@
 """Serializers of the smaller resources (DRF's machinery is fine at their sizes)."""
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy as _
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from influencers import policy
