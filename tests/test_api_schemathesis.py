@@ -127,7 +127,9 @@ RULES_NO_SCHEMA_STATES = {
     "PUT /api/v1/scoring-weights/": "at least one weight above zero",
     "PATCH /api/v1/scoring-weights/": "at least one weight above zero",
     "POST /api/v1/switchover-plans/": "statuses may not include do_not_contact",
+    "POST /api/v1/campaigns/": "ends_on not before starts_on",
     "POST /api/v1/products/": "price >= 0 is a database check on a decimal string",
+    "POST /api/v1/metric-snapshots/": "sales/commission >= 0, database checks on decimal strings",
     # Each item is shaped like a single create, which the envelope's schema does not repeat.
     "POST /api/v1/metric-snapshots/bulk/": "items are free-form objects in the schema",
     # column_mapping is a JSON object inside a multipart form field.

@@ -141,6 +141,10 @@ class ApiAutoSchema(AutoSchema):
             for option, keyword in bounds.items():
                 if declared.extra.get(option) is not None:
                     schema[keyword] = declared.extra[option]
+            if isinstance(declared, df.BooleanFilter) and schema.get("type") == "boolean":
+                # django-filter reads true/false and ignores any other value (no filter).
+                parameter["schema"] = {"anyOf": [{"type": "boolean"}, {"type": "string"}]}
+                continue
             if isinstance(declared, df.NumberFilter) and schema.get("type") == "integer":
                 schema["type"] = "number"  # its form field is a DecimalField: 0.5 is read
             if schema.get("type") == "string" and "format" in schema:
