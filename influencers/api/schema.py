@@ -38,7 +38,7 @@ ERROR_DESCRIPTIONS = {
     400: "Invalid input (field-level `errors`).",
     401: "Missing, invalid or revoked token.",
     403: "Your role does not allow this, or you are not a member of the workspace.",
-    404: "No such record in this workspace.",
+    404: "No such record in this workspace (or no such page, or an unknown `?format=`).",
     406: "The Accept header (or `?format=`) names no format this endpoint answers in.",
     409: "Conflicts with the current state: another record has the same unique value "
     "(`errors` says which), or the same Idempotency-Key is in flight.",
@@ -97,7 +97,8 @@ class ApiAutoSchema(AutoSchema):
         has_id = "{id}" in self.path
         if method == "GET":
             codes += [400, 406]
-        if has_id or (method == "GET" and self._pages_by_number()):
+        # Any GET: DRF answers an unknown `?format=` with 404, as a page past the last.
+        if has_id or method == "GET":
             codes += [404]
         if method in ("POST", "PUT", "PATCH"):
             codes += [400, 413, 415]

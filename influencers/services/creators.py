@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from influencers import policy
 from influencers.models import ActivityEvent, ContactMethod, Creator, PlatformAccount, Tag
 from influencers.normalisers import (
+    PLATFORMS,
     NormaliseError,
     normalise_country,
     normalise_email,
