@@ -141,7 +141,8 @@ def test_bad_bodies_on_other_resources_are_400(api, resource, body):
 
 def test_model_rules_become_field_errors(workspace, api):
     f.ProductFactory(workspace=workspace, asin="B000000001")
-    body = _problem(api.post("/api/v1/products/", {"asin": "b000000001"}, format="json"), 400)
+    # Another product holds the ASIN: a conflict with the current state, the field errors kept.
+    body = _problem(api.post("/api/v1/products/", {"asin": "b000000001"}, format="json"), 409)
     assert body["errors"]
     body = _problem(
         api.post(

@@ -55,6 +55,43 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class UniquenessConflict(exceptions.ValidationError):
+    """Another record already holds this name/handle/URL: the request is well formed but
+    conflicts with the current state (409, as when the same clash loses a race at the
+    database: IntegrityError), with the field errors of a 400."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+
+UNIQUE_CODES = {"unique", "unique_together", "unique_for_date"}
+
+
+def _unique_constraint_messages() -> set[str]:
+    from django.apps import apps
+    from django.db.models import UniqueConstraint
+
+    return {
+        force_str(constraint.get_violation_error_message())
+        for model in apps.get_models()
+        for constraint in model._meta.constraints
+        if isinstance(constraint, UniqueConstraint)
+    }
+
+
+def _only_uniqueness(exc: DjangoValidationError) -> bool:
+    """Every error of `exc` says another record holds the same unique value."""
+    messages = _unique_constraint_messages()
+    if hasattr(exc, "error_dict"):
+        flat = [error for errors in exc.error_dict.values() for error in errors]
+    else:
+        flat = exc.error_list
+    return bool(flat) and all(
+        e.code in UNIQUE_CODES
+        or force_str(e.message % e.params if e.params else e.message) in messages
+        for e in flat
+    )
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = _("The request body is too large.")
@@ -164,7 +201,10 @@ def _as_api_exception(exc):
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(_without_constraint_names(as_serializer_error(exc)))
+        detail = _without_constraint_names(as_serializer_error(exc))
+        if _only_uniqueness(exc):
+            return UniquenessConflict(detail)
+        return exceptions.ValidationError(detail)
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     if isinstance(exc, ProtectedError | RestrictedError):
@@ -200,6 +240,13 @@ def problem_exception_handler(exc, context):
         code = "invalid"
     if isinstance(exc, ItemsValidationError):
         body = problem(exc.status_code, exc.detail, code=code, errors=exc.item_errors)
+    elif isinstance(exc, UniquenessConflict):
+        body = problem(
+            exc.status_code,
+            _("Another record already has these values."),
+            code="conflict",
+            errors=flatten_errors(exc.detail),
+        )
     elif isinstance(exc, exceptions.ValidationError):
         body = problem(
             exc.status_code,

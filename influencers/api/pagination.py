@@ -37,6 +37,17 @@ def page_size_from(request) -> int:
     return min(size, MAX_PAGE_SIZE)
 
 
+# No maximum: a larger page size is capped at MAX_PAGE_SIZE, not refused (docs/api.md).
+PAGE_SIZE_PARAMETER = {
+    "name": "page_size",
+    "required": False,
+    "in": "query",
+    "description": f"Rows per page, from 1 (default {DEFAULT_PAGE_SIZE}; "
+    f"larger than {MAX_PAGE_SIZE} counts as {MAX_PAGE_SIZE}).",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
@@ -44,6 +55,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_page_size(self, request):
         return page_size_from(request)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                # 0 or a page past the last answers 404 ("Invalid page."), listed per operation.
+                "description": "Page number, from 1.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            PAGE_SIZE_PARAMETER,
+        ]
 
 
 @dataclass(frozen=True)
@@ -213,13 +237,7 @@ class KeysetPagination(pagination.BasePagination):
                 "description": "Opaque cursor from the previous page's `next` link.",
                 "schema": {"type": "string"},
             },
-            {
-                "name": "page_size",
-                "required": False,
-                "in": "query",
-                "description": "Rows per page (1-100, default 50).",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-            },
+            PAGE_SIZE_PARAMETER,
             {
                 "name": self.ordering_query_param,
                 "required": False,

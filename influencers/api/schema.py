@@ -1,13 +1,21 @@
 """OpenAPI additions every operation shares: the problem+json error responses, the
-Idempotency-Key and If-Match headers, the ETag response header."""
+Idempotency-Key and If-Match headers, the ETag response header; and the bounds the server
+enforces that drf-spectacular does not read by itself (filter min/max/length, non-empty
+lists, ids), so the schema refuses exactly what the server refuses (schemathesis checks it,
+tests/test_api_schemathesis.py)."""
 
+import django_filters as df
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField
 
 from influencers.api.errors import PROBLEM_CONTENT_TYPE
+from influencers.api.filters import DateTimeFilter
+from influencers.api.pagination import PageNumberPagination
+from influencers.api.serializers.base import MAX_ID, StrictMixin, WorkspacePrimaryKeyField
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -30,9 +38,10 @@ ERROR_DESCRIPTIONS = {
     400: "Invalid input (field-level `errors`).",
     401: "Missing, invalid or revoked token.",
     403: "Your role does not allow this, or you are not a member of the workspace.",
-    404: "No such record in this workspace.",
+    404: "No such record in this workspace (or no such page, or an unknown `?format=`).",
     406: "The Accept header (or `?format=`) names no format this endpoint answers in.",
-    409: "Conflicts with the current state (e.g. the same Idempotency-Key is in flight).",
+    409: "Conflicts with the current state: another record has the same unique value "
+    "(`errors` says which), or the same Idempotency-Key is in flight.",
     412: "If-Match (`*` or a list of ETags) names no current version of the record.",
     413: "Request too large.",
     415: "Send application/json.",
@@ -47,6 +56,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="Repeat a POST safely: the first response is returned again for 24 hours.",
     pattern=r"^[\x21-\x7e]{1,255}$",
 )
+# What influencers.api.concurrency.parse_if_match reads: `*`, or quoted entity tags (visible
+# ASCII but `"`) separated by commas; any other value answers 412 as a tag that cannot match.
+ENTITY_TAG_PATTERN = r'(W/)?"[\x21\x23-\x7e]*"'
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -55,22 +67,46 @@ IF_MATCH = OpenApiParameter(
         'The ETag you read (or several: `"a", "b"`; or `*`); the write answers 412 if the '
         "record changed since."
     ),
+    pattern=rf"^(\*|{ENTITY_TAG_PATTERN}( ?, ?{ENTITY_TAG_PATTERN})*)$",
 )
 
 
+def _decimal_pattern(field) -> str:
+    places = field.decimal_places
+    whole = "" if field.max_digits is None else f"{{0,{field.max_digits - (places or 0)}}}"
+    whole_1 = "+" if field.max_digits is None else f"{{1,{field.max_digits - (places or 0)}}}"
+    if not places:
+        return rf"^-?\d{whole_1}$"
+    return rf"^-?(?:\d{whole_1}(?:\.\d{{0,{places}}})?|\d{whole}\.\d{{1,{places}}})$"
+
+
+# A date-time filter's offset must be one PostgreSQL stores (filters.MAX_UTC_OFFSET).
+UTC_OFFSET_PATTERN = r"([Zz]|[+-](0\d|1[0-5]):[0-5]\d)$"
+
+
 class ApiAutoSchema(AutoSchema):
+    def _pages_by_number(self) -> bool:
+        """A list paged by ?page=: a page number past the last page answers 404."""
+        if not self._is_list_view():
+            return False
+        return isinstance(self._get_paginator(), PageNumberPagination)
+
     def _error_codes(self) -> list[int]:
         codes = [401, 403, 429]
         method = self.method
         has_id = "{id}" in self.path
         if method == "GET":
             codes += [400, 406]
-        if has_id:
+        # Any GET: DRF answers an unknown `?format=` with 404, as a page past the last.
+        if has_id or method == "GET":
             codes += [404]
         if method in ("POST", "PUT", "PATCH"):
             codes += [400, 413, 415]
+        if method in ("POST", "PUT", "PATCH"):
+            # 409: another record holds the same name/handle/URL, or a key is in flight.
+            codes += [409]
         if method == "POST":
-            codes += [409, 422]
+            codes += [422]
         if method in ("PUT", "PATCH", "DELETE") or (method == "POST" and has_id):
             codes += [412]
         return sorted(set(codes))
@@ -89,6 +125,64 @@ class ApiAutoSchema(AutoSchema):
             response["description"] = ERROR_DESCRIPTIONS[code]
             responses[key] = response
         return responses
+
+    def _get_filter_parameters(self):
+        """django-filter's bounds (min_value, max_value, max_length), which the filter's form
+        enforces with a 400, written into each query parameter's schema."""
+        parameters = super()._get_filter_parameters()
+        filterset_class = getattr(self.view, "filterset_class", None)
+        if filterset_class is None:
+            return parameters
+        bounds = {"min_value": "minimum", "max_value": "maximum", "max_length": "maxLength"}
+        for parameter in parameters:
+            declared = filterset_class.base_filters.get(parameter["name"])
+            schema = parameter.get("schema", {})
+            if declared is None or "$ref" in schema:
+                continue
+            for option, keyword in bounds.items():
+                if declared.extra.get(option) is not None:
+                    schema[keyword] = declared.extra[option]
+            if isinstance(declared, df.BooleanFilter) and schema.get("type") == "boolean":
+                # django-filter reads true/false and ignores any other value (no filter).
+                parameter["schema"] = {"anyOf": [{"type": "boolean"}, {"type": "string"}]}
+                continue
+            if isinstance(declared, df.NumberFilter) and schema.get("type") == "integer":
+                schema["type"] = "number"  # its form field is a DecimalField: 0.5 is read
+            if schema.get("type") == "string" and "format" in schema:
+                value = {"format": schema.pop("format")}
+                if isinstance(declared, DateTimeFilter):
+                    value["pattern"] = UTC_OFFSET_PATTERN
+                # An empty value (`?since=`, as an HTML filter form sends) means "no filter".
+                schema["anyOf"] = [value, {"maxLength": 0}]
+        return parameters
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictMixin):
+            # An unknown field answers 400 ("Unknown field.").
+            schema["additionalProperties"] = False
+        return schema
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction != "request":
+            return schema
+        if isinstance(field, serializers.DecimalField) and "pattern" in schema:
+            # spectacular's `^-?\d{0,M}(?:\.\d{0,N})?$` matches "" and "-", which are not
+            # numbers ("A valid number is required."): at least one digit.
+            schema["pattern"] = _decimal_pattern(field)
+        if isinstance(field, serializers.ListField | serializers.ListSerializer | ManyRelatedField):
+            # allow_empty=False answers "This list may not be empty." (400).
+            if getattr(field, "allow_empty", True) is False and schema.get("type") == "array":
+                schema["minItems"] = max(schema.get("minItems", 0), 1)
+            # A nested `many=True` serializer's max_length is no validator spectacular reads.
+            if isinstance(field, serializers.ListSerializer) and field.max_length is not None:
+                schema["maxItems"] = field.max_length
+        if isinstance(field, WorkspacePrimaryKeyField) and schema.get("type") == "integer":
+            # Ids are positive bigints; anything else is refused as the wrong type (400).
+            schema["minimum"] = 1
+            schema["maximum"] = MAX_ID
+        return schema
 
     def get_override_parameters(self):
         params = list(super().get_override_parameters())

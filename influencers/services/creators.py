@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from influencers import policy
 from influencers.models import ActivityEvent, ContactMethod, Creator, PlatformAccount, Tag
 from influencers.normalisers import (
+    PLATFORMS,
     NormaliseError,
     normalise_country,
     normalise_email,
@@ -119,9 +120,17 @@ def _stamp_consent(creator: Creator, changed: list[str]) -> None:
     changed.append("consent_recorded_at")
 
 
+def _normaliser_platform(platform: str) -> str | None:
+    # "other" has no rules of its own: any well-formed handle (as in the admin); passing it
+    # on would be the normaliser's "unknown platform" ValueError, a 500 (found by schemathesis).
+    return platform if platform in PLATFORMS else None
+
+
 def _account_save(*, creator: Creator, data: AccountInput) -> PlatformAccount:
     try:
-        handle_normalised = normalise_handle(data.handle, platform=data.platform)
+        handle_normalised = normalise_handle(
+            data.handle, platform=_normaliser_platform(data.platform)
+        )
     except NormaliseError as exc:
         raise _field_error("handle", exc) from exc
     account = PlatformAccount.objects.filter(
@@ -178,7 +187,9 @@ def account_save(*, instance: PlatformAccount, actor=None) -> PlatformAccount:
             PlatformAccount.objects.filter(pk=instance.pk).values_list("creator_id", flat=True)
         ).first()
     try:
-        instance.handle_normalised = normalise_handle(instance.handle, platform=instance.platform)
+        instance.handle_normalised = normalise_handle(
+            instance.handle, platform=_normaliser_platform(instance.platform)
+        )
     except NormaliseError as exc:
         raise _field_error("handle", exc) from exc
     instance.handle = instance.handle.strip()

@@ -1,6 +1,7 @@
 """Serializers of the smaller resources (DRF's machinery is fine at their sizes)."""
 
 from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -86,6 +87,8 @@ class ProductSerializer(StrictModelSerializer):
         )
         read_only_fields = TIMESTAMPS
         validators = []
+        # validate_asin's rule, for the schema (it also trims and upper-cases).
+        extra_kwargs = {"asin": {"validators": [RegexValidator(r"^[A-Za-z0-9]{10}$")]}}
 
     def validate_asin(self, value):
         value = value.strip().upper()
@@ -261,10 +264,15 @@ class MetricSnapshotSerializer(StrictModelSerializer):
         return validate_same_creator(self, attrs, "collaboration", "post")
 
 
+# More items than this answers 413 (the view counts them before validating any).
+BULK_MAX_ITEMS = 5000
+
+
 class BulkMetricSnapshotSerializer(StrictSerializer):
     items = serializers.ListField(
         child=serializers.DictField(),
         allow_empty=False,
+        max_length=BULK_MAX_ITEMS,
         help_text=_("Up to 5,000 snapshots, each shaped like a single create."),
     )
 

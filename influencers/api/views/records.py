@@ -20,7 +20,7 @@ from influencers.services.records import record_create, record_delete, record_up
 
 from .base import CreateMixin, DestroyMixin, RetrieveMixin, UpdateMixin, WorkspaceViewSet
 
-BULK_MAX_ITEMS = 5000
+BULK_MAX_ITEMS = s.BULK_MAX_ITEMS
 CRUD = ("list", "create", "retrieve", "update", "partial_update", "destroy")
 
 
