@@ -34,6 +34,21 @@ class StrictMixin:
                 and value is not None
                 and not isinstance(value, str)
             }
+            # The same inside lists of text (tags: [1, 2] is not ["1", "2"]).
+            for name, value in data.items():
+                field = self.fields[name]
+                if (
+                    isinstance(field, serializers.ListField)
+                    and isinstance(field.child, serializers.CharField)
+                    and isinstance(value, list)
+                ):
+                    items = {
+                        i: [_("A string is required.")]
+                        for i, item in enumerate(value)
+                        if item is not None and not isinstance(item, str)
+                    }
+                    if items:
+                        wrong[name] = items
             if wrong:
                 raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)

@@ -79,6 +79,11 @@ class WorkspaceAPIMixin(IdempotencyMixin):
         return context
 
     def initial(self, request, *args, **kwargs):
+        # A method the view does not have is a 405 with Allow whatever else is wrong with the
+        # request (DRF would first negotiate `?format=` and answer 404 for TRACE ...?format=csv).
+        method = request.method.lower()
+        if method not in self.http_method_names or getattr(self, method, None) is None:
+            raise exceptions.MethodNotAllowed(request.method)
         # Before anything touches the database: PostgreSQL cannot store or compare NUL.
         for key, values in request.query_params.lists():
             if _has_nul(key) or any(_has_nul(v) for v in values):
