@@ -14,6 +14,7 @@ from influencers.models import ApiToken, Tag
 from tests.factories import (
     CreatorFactory,
     MembershipFactory,
+    PlatformAccountFactory,
     TagFactory,
     UserFactory,
     api_token_for,
@@ -255,6 +256,26 @@ def test_a_nested_contact_error_is_keyed_by_its_path(api, workspace):
     # A number valid for the creator's stored country passes (the service's own rule).
     good = [{"kind": "phone", "value": "(415) 555-0199"}]
     assert api.patch(f"{URL}{creator.pk}/", {"contacts": good}, format="json").status_code == 200
+
+
+def test_a_handle_another_creator_has_is_a_409_keyed_by_the_account(api, workspace):
+    holder = CreatorFactory(workspace=workspace)
+    PlatformAccountFactory(
+        creator=holder, platform="tiktok", handle="@taken", handle_normalised="taken"
+    )
+    accounts = [
+        {"platform": "tiktok", "handle": "@fine.one"},
+        {"platform": "tiktok", "handle": "https://www.tiktok.com/@Taken"},
+    ]
+    created = api.post(URL, {"display_name": "Lena", "accounts": accounts}, format="json")
+    assert created.status_code == 409
+    body = created.json()
+    assert list(body["errors"]) == ["accounts.1.handle"]
+    assert "already in the pool" in body["errors"]["accounts.1.handle"][0]
+    assert "account_unique" not in created.content.decode()
+    # The creator who has it may send it again (an update that keeps its own account).
+    mine = api.patch(f"{URL}{holder.pk}/", {"accounts": accounts[1:]}, format="json")
+    assert mine.status_code == 200, mine.content
 
 
 def test_a_duplicate_tag_says_what_is_wrong_not_the_constraint_name(api, workspace):

@@ -105,3 +105,41 @@ def test_only_one_primary_contact_per_kind(workspace):
     creator = CreatorFactory(workspace=workspace)
     ContactMethodFactory(creator=creator, is_primary=True)
     _refused(ContactMethodFactory, creator=creator, is_primary=True)
+
+
+def test_no_constraint_speaks_in_database_names():
+    """Every rule the database enforces has words for the person who broke it: Django's default
+    ("Constraint “tag_unique_name_ci” is violated.") names the index instead."""
+    from django.apps import apps
+
+    silent = [
+        f"{model.__name__}.{constraint.name}"
+        for model in apps.get_app_config("influencers").get_models()
+        for constraint in model._meta.constraints
+        if constraint.violation_error_message == constraint.default_violation_error_message
+        and (
+            getattr(constraint, "condition", None) is not None
+            or getattr(constraint, "expressions", ())
+        )
+    ]
+    assert silent == []
+
+
+def test_a_duplicate_tag_in_the_admin_says_so_in_words(client, member, workspace):
+    from django.urls import reverse
+
+    from influencers.models import Tag
+
+    Tag.objects.create(workspace=workspace, name="Pets")
+    client.force_login(member)
+    for language, words in (
+        ("en", "already exists in this workspace"),
+        ("zh-hans", "已有同名标签"),
+    ):
+        response = client.post(
+            reverse("admin:influencers_tag_add"), {"name": "pets"}, HTTP_ACCEPT_LANGUAGE=language
+        )
+        html = response.content.decode()
+        assert response.status_code == 200 and words in html
+        assert "tag_unique_name_ci" not in html
+    assert Tag.objects.filter(workspace=workspace).count() == 1

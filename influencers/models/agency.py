@@ -23,7 +23,14 @@ class Agency(WorkspaceOwnedModel):
         verbose_name_plural = _("agencies")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("workspace", Lower("name"), name="agency_unique_name_ci"),
+            models.UniqueConstraint(
+                "workspace",
+                Lower("name"),
+                name="agency_unique_name_ci",
+                violation_error_message=_(
+                    "An agency with this name already exists in this workspace."
+                ),
+            ),
         ]
 
     def __str__(self):

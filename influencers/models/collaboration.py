@@ -103,12 +103,15 @@ class Collaboration(WorkspaceOwnedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(fee__gte=0) & Q(sample_cost__gte=0), name="collab_money_non_negative"
+                condition=Q(fee__gte=0) & Q(sample_cost__gte=0),
+                name="collab_money_non_negative",
+                violation_error_message=_("Fees and sample costs cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(commission_rate__isnull=True)
                 | Q(commission_rate__gte=0, commission_rate__lte=100),
                 name="collab_commission_percent",
+                violation_error_message=_("A commission is a percentage from 0 to 100."),
             ),
             models.CheckConstraint(
                 condition=Q(agreed_on__isnull=True)

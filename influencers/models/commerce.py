@@ -39,10 +39,16 @@ class Product(WorkspaceOwnedModel):
                 fields=["workspace", "marketplace", "asin"], name="product_unique_asin"
             ),
             models.CheckConstraint(
-                condition=Q(asin__regex=r"^[A-Z0-9]{10}$"), name="product_asin_format"
+                condition=Q(asin__regex=r"^[A-Z0-9]{10}$"),
+                name="product_asin_format",
+                violation_error_message=_(
+                    "An ASIN is 10 capital letters or digits, e.g. B0C1234567."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(price__isnull=True) | Q(price__gte=0), name="product_price_non_negative"
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="product_price_non_negative",
+                violation_error_message=_("A price cannot be negative."),
             ),
         ]
         indexes = [models.Index(fields=["workspace", "category"], name="product_ws_category")]
@@ -80,6 +86,7 @@ class Campaign(WorkspaceOwnedModel):
             models.CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0),
                 name="campaign_budget_non_negative",
+                violation_error_message=_("A budget cannot be negative."),
             ),
         ]
         indexes = [models.Index(fields=["workspace", "starts_on"], name="campaign_ws_starts")]

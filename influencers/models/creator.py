@@ -28,7 +28,12 @@ class Tag(WorkspaceOwnedModel):
         verbose_name_plural = _("tags")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("workspace", Lower("name"), name="tag_unique_name_ci"),
+            models.UniqueConstraint(
+                "workspace",
+                Lower("name"),
+                name="tag_unique_name_ci",
+                violation_error_message=_("A tag with this name already exists in this workspace."),
+            ),
         ]
 
     def __str__(self):
@@ -240,14 +245,17 @@ class Creator(WorkspaceOwnedModel):
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="creator_rating_1_5",
+                violation_error_message=_("A rating is from 1 to 5."),
             ),
             models.CheckConstraint(
                 condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"),
                 name="creator_country_iso2",
+                violation_error_message=_("A country is a two-letter code such as US or DE."),
             ),
             models.CheckConstraint(
                 condition=Q(rollup_gmv__gte=0) & Q(rollup_cost__gte=0),
                 name="creator_rollups_non_negative",
+                violation_error_message=_("GMV and cost cannot be negative."),
             ),
         ]
 
@@ -330,9 +338,12 @@ class PlatformAccount(WorkspaceOwnedModel):
                 condition=Q(engagement_rate__isnull=True)
                 | Q(engagement_rate__gte=0, engagement_rate__lte=100),
                 name="account_engagement_percent",
+                violation_error_message=_("An engagement rate is a percentage from 0 to 100."),
             ),
             models.CheckConstraint(
-                condition=~Q(handle_normalised=""), name="account_handle_not_empty"
+                condition=~Q(handle_normalised=""),
+                name="account_handle_not_empty",
+                violation_error_message=_("A handle cannot be empty."),
             ),
         ]
         indexes = [
@@ -406,6 +417,9 @@ class ContactMethod(WorkspaceOwnedModel):
                 fields=["creator", "kind"],
                 condition=Q(is_primary=True),
                 name="contact_one_primary_per_kind",
+                violation_error_message=_(
+                    "This creator already has a primary contact of this kind."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["creator", "kind", "value_normalised"], name="contact_unique_per_creator"

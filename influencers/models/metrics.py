@@ -123,6 +123,7 @@ class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
                 condition=(Q(sales__isnull=True) | Q(sales__gte=0))
                 & (Q(commission__isnull=True) | Q(commission__gte=0)),
                 name="snapshot_money_non_negative",
+                violation_error_message=_("Sales and commission cannot be negative."),
             ),
             # A period has its dates (in order); a running total has none.
             models.CheckConstraint(
@@ -136,6 +137,7 @@ class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
                     | Q(kind="total", period_start__isnull=True, period_end__isnull=True)
                 ),
                 name="snapshot_period_dates",
+                violation_error_message=_("A period ends on or after the day it starts."),
             ),
             # Idempotent re-import: one snapshot per creator, report, dates and row identity.
             models.UniqueConstraint(
@@ -149,6 +151,7 @@ class MetricSnapshot(OneCreatorModel, WorkspaceOwnedModel):
                 ],
                 condition=Q(kind="period"),
                 name="snapshot_period_unique",
+                violation_error_message=_("These numbers for this period were already recorded."),
             ),
         ]
         indexes = [

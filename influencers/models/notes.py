@@ -72,6 +72,7 @@ class Note(OneCreatorModel, WorkspaceOwnedModel):
                     & (Q(rating_communication__isnull=True) | Q(rating_communication__range=(1, 5)))
                 ),
                 name="note_ratings_1_5",
+                violation_error_message=_("Ratings are from 1 to 5."),
             ),
         ]
         indexes = [

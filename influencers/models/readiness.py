@@ -50,7 +50,11 @@ class CreatorReadiness(models.Model):
             models.Index(fields=["workspace", "score", "creator"], name="readiness_ws_score"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(score__lte=100), name="readiness_score_0_100"),
+            models.CheckConstraint(
+                condition=Q(score__lte=100),
+                name="readiness_score_0_100",
+                violation_error_message=_("A readiness score is from 0 to 100."),
+            ),
         ]
 
     def __str__(self):

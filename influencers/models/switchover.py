@@ -183,6 +183,7 @@ class SwitchoverPlan(WorkspaceOwnedModel):
             models.CheckConstraint(
                 condition=Q(commission_rate__gte=0, commission_rate__lte=100),
                 name="plan_commission_percent",
+                violation_error_message=_("A commission is a percentage from 0 to 100."),
             ),
         ]
 

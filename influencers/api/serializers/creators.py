@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from influencers.api.errors import UniquenessConflict
 from influencers.models import (
     Agency,
     ContactMethod,
@@ -14,6 +15,7 @@ from influencers.models import (
     CreatorStatus,
     Marketplace,
     Platform,
+    PlatformAccount,
     TikTokShopStatus,
 )
 from influencers.normalisers import (
@@ -351,6 +353,39 @@ class CreatorInputSerializer(StrictSerializer):
         if any(errors):
             raise serializers.ValidationError({"contacts": errors})
         return attrs
+
+    def refuse_taken_handles(self) -> None:
+        """After is_valid (which would turn it into a 400): a handle another creator of the
+        workspace already has is a 409 keyed by the account (`accounts.1.handle`), not the
+        database constraint's words for the whole request."""
+        accounts = self.validated_data.get("accounts") or ()
+        workspace = self.context.get("workspace")
+        if workspace is None or not accounts:
+            return
+        wanted = []
+        for account in accounts:
+            try:
+                handle = normalise_handle(account["handle"], platform=account["platform"])
+            except (NormaliseError, ValueError):
+                handle = account["handle"].strip().lstrip("@")
+            wanted.append((account["platform"], handle.lower()))
+        taken = set(
+            PlatformAccount.objects.filter(
+                workspace=workspace,
+                platform__in={p for p, _h in wanted},
+                handle_normalised__in={h for _p, h in wanted},
+            )
+            .exclude(creator_id=self.context.get("creator_id"))
+            .values_list("platform", "handle_normalised")
+        )
+        errors = [
+            {"handle": [_("This handle is already in the pool for this platform.")]}
+            if key in taken
+            else {}
+            for key in wanted
+        ]
+        if any(errors):
+            raise UniquenessConflict({"accounts": errors})
 
     def service_arguments(self) -> dict:
         data = dict(self.validated_data)

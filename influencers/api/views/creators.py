@@ -144,6 +144,7 @@ class CreatorViewSet(WorkspaceViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
+        serializer.refuse_taken_handles()
         args = serializer.service_arguments()
         fields = args.pop("fields")
         creator = creator_create(
@@ -159,9 +160,14 @@ class CreatorViewSet(WorkspaceViewSet):
     def update(self, request, *args, partial=False, **kwargs):
         with transaction.atomic():
             creator = self.locked_object()
-            context = dict(self.get_serializer_context(), creator_country=creator.country)
+            context = dict(
+                self.get_serializer_context(),
+                creator_country=creator.country,
+                creator_id=creator.pk,
+            )
             serializer = CreatorInputSerializer(data=request.data, partial=partial, context=context)
             serializer.is_valid(raise_exception=True)
+            serializer.refuse_taken_handles()
             args = serializer.service_arguments()
             creator = creator_update(
                 creator=creator, actor=request.user, data=args.pop("fields"), **args
