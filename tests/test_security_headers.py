@@ -2,6 +2,8 @@
 docs, the creator's answer page), a Permissions-Policy, and `Cache-Control: no-store` on API
 responses, which carry personal data."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -27,6 +29,11 @@ def test_public_pages_carry_the_policy(client, url):
     assert policy["default-src"] == "'self'"
     assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
     assert "http" not in policy["script-src"]  # no script from another origin
+    assert "'unsafe-inline'" not in policy["script-src"]  # and no inline script at all
+    html = response.content.decode()
+    # Every <script> on the page loads a file (or is JSON data, which never runs).
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
     assert "camera=()" in response["Permissions-Policy"]
 
 
