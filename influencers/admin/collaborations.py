@@ -31,7 +31,6 @@ from influencers.services.samples import samples_mark_delivered, samples_mark_po
 from .mixins import ScopedRelatedDropdownFilter, WorkspaceScopedAdminMixin, https_formfield
 
 S = CollaborationStatus
-DEAD_STATUSES = (S.DECLINED, S.CANCELLED)
 
 COLLABORATION_STATUS_LABELS = {
     S.PROPOSED: "info",
