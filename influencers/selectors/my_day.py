@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from influencers.models import Invitation, Note, Workspace
 from influencers.selectors.samples import samples_overdue
@@ -49,6 +50,15 @@ class MyDay:
     @property
     def empty(self) -> bool:
         return not (self.follow_ups.items or self.samples_overdue.items or self.new_answers.items)
+
+    @property
+    def sections(self) -> list[dict]:
+        """The three lists with their titles, in the active language (page and email)."""
+        return [
+            {"key": "follow-ups", "title": _("Follow-ups due"), "list": self.follow_ups},
+            {"key": "samples", "title": _("Samples overdue"), "list": self.samples_overdue},
+            {"key": "answers", "title": _("New answers to invitations"), "list": self.new_answers},
+        ]
 
 
 def _capped(rows) -> tuple[list, bool]:
@@ -138,4 +148,3 @@ def my_day(*, workspace: Workspace, user, now: dt.datetime | None = None) -> MyD
         samples_overdue=_samples(workspace, user, today),
         new_answers=_answers(workspace, user, now),
     )
-
