@@ -89,6 +89,11 @@ def sidebar_navigation(request) -> list[dict]:
                     "icon": "dashboard",
                     "link": reverse_lazy("admin:index"),
                 },
+                {
+                    "title": _("My day"),
+                    "icon": "today",
+                    "link": reverse_lazy("my-day"),
+                },
                 _item(_("Creators"), "groups", m.Creator),
                 _item(_("Platform accounts"), "alternate_email", m.PlatformAccount),
                 _item(_("Contact methods"), "contact_mail", m.ContactMethod),
