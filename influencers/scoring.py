@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from influencers.selectors.samples import sample_stats_ctes
@@ -304,7 +305,7 @@ def reason_texts(reasons) -> list[str]:
                     % {"shipped": r.get("shipped", 0)}
                 )
             else:
-                values["roi"] = "-" if r.get("roi") is None else f"{r['roi']}x"
+                values["roi"] = "-" if r.get("roi") is None else f"{number_format(r['roi'], 1)}x"
                 out.append(
                     _(
                         "Samples: %(posted)s of %(due)s due samples posted, sample ROI "
