@@ -228,3 +228,20 @@ def test_the_opt_out_link_turns_the_digest_off(member_client, member, workspace,
         ).status_code
         == 404
     )
+
+
+def test_a_run_that_picked_a_member_before_another_run_sent_loses_the_claim(
+    smtp, member, workspace
+):
+    """Two beats at once: both list the member as due, one sends; the other's conditional
+    UPDATE (digest_last_sent_on IS DISTINCT FROM today) then moves no row, so it sends nothing."""
+    from influencers.services import digest
+
+    _world(workspace, member)
+    morning = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(9, 0)))
+    seen_by_the_slow_run = list(digest._due(morning))
+    assert [m.user_id for m in seen_by_the_slow_run] == [member.pk]
+
+    assert digest_send_due(now=morning) == 1
+    assert [digest._claim(m, TODAY) for m in seen_by_the_slow_run] == [False]
+    assert len(smtp.messages) == 1
