@@ -685,7 +685,8 @@ class ScoringWeightsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.OPTIONAL:
-            self.fields[name].required = False
+            if name in self.fields:  # absent when the page is read-only (viewers)
+                self.fields[name].required = False
 
     def clean_samples(self):
         value = self.cleaned_data.get("samples")
