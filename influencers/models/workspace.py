@@ -100,7 +100,11 @@ class Membership(TimeStampedModel):
         verbose_name_plural = _("members")
         constraints = [
             models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
-            models.CheckConstraint(condition=Q(digest_hour__lte=23), name="membership_digest_hour"),
+            models.CheckConstraint(
+                condition=Q(digest_hour__lte=23),
+                name="membership_digest_hour",
+                violation_error_message=_("The digest hour is between 0 and 23."),
+            ),
         ]
 
     def __str__(self):

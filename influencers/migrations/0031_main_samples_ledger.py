@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("influencers", "0027_main_plan_launch_report"),
+        ("influencers", "0029_main_saved_views"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -170,7 +170,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="membership",
             constraint=models.CheckConstraint(
-                condition=models.Q(("digest_hour__lte", 23)), name="membership_digest_hour"
+                condition=models.Q(("digest_hour__lte", 23)),
+                name="membership_digest_hour",
+                violation_error_message="The digest hour is between 0 and 23.",
             ),
         ),
         migrations.AddConstraint(
