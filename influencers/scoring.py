@@ -16,7 +16,12 @@ add up to 100):
   year) 30 %, average reliability rating from performance notes 30 %;
 * Amazon: storefront 30 %, Associates tag 30 %, Creator Connections history 20 %, consent to
   promote Amazon links 20 %;
-* contactability: consents to contact and has a valid, consented email.
+* contactability: consents to contact and has a valid, consented email;
+* samples: of the samples that are due (posted, or past their post-by date), the share posted
+  70 %, sample ROI (GMV attributable to the sample collaborations / their cost, 5x = full) 30 %.
+  A creator with no sample due yet is not judged on it: the other parts are scaled up to fill
+  its weight, so sending nobody samples changes nobody's score (influencers/selectors/samples.py
+  holds the counting rule).
 
 Do-not-contact creators score 0.
 """
@@ -24,9 +29,21 @@ Do-not-contact creators score 0.
 from __future__ import annotations
 
 from django.db import connection
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-COMPONENTS = ("reach", "engagement", "results", "relationship", "amazon", "contactability")
+from influencers.selectors.samples import sample_stats_ctes
+
+COMPONENTS = (
+    "reach",
+    "engagement",
+    "results",
+    "relationship",
+    "amazon",
+    "contactability",
+    "samples",
+)
 DEFAULT_WEIGHTS = {
     "reach": 25,
     "engagement": 15,
@@ -34,14 +51,20 @@ DEFAULT_WEIGHTS = {
     "relationship": 15,
     "amazon": 15,
     "contactability": 10,
+    # Modest: follow-through on samples says something, but less than proven sales.
+    "samples": 5,
 }
 
-_SQL = """
+_SQL = (
+    """
 WITH w AS (
     SELECT %(reach)s::float AS reach, %(engagement)s::float AS engagement,
            %(results)s::float AS results, %(relationship)s::float AS relationship,
-           %(amazon)s::float AS amazon, %(contactability)s::float AS contactability
-),
+           %(amazon)s::float AS amazon, %(contactability)s::float AS contactability,
+           %(samples)s::float AS samples
+),"""
+    + sample_stats_ctes(where_l="{where_l}", where_s="{where_s}")
+    + """,
 base AS (
     SELECT c.id, c.status, c.consent_to_contact, c.consent_amazon_links,
            c.amazon_storefront_url <> '' AS storefront, c.associates_tracking_id <> '' AS assoc,
@@ -82,12 +105,19 @@ f AS (
            COALESCE(co.completed, 0) AS completed, COALESCE(co.cc, false) AS cc,
            nr.reliability,
            FLOOR(EXTRACT(EPOCH FROM (now() - b.last_contacted_at)) / 86400.0) AS contact_days,
-           (b.consent_to_contact AND em.creator_id IS NOT NULL) AS contactable
+           (b.consent_to_contact AND em.creator_id IS NOT NULL) AS contactable,
+           COALESCE(sm.shipped, 0) AS s_shipped, COALESCE(sm.due, 0) AS s_due,
+           COALESCE(sm.posted, 0) AS s_posted,
+           CASE WHEN sm.due > 0 THEN sm.posted::float / sm.due END AS s_rate,
+           CASE WHEN sm.cost > 0 THEN COALESCE(sg.gmv, 0)::float / sm.cost::float END AS s_roi,
+           COALESCE(sm.cost = 0 AND sg.gmv > 0, false) AS s_free_sold
     FROM base b
     LEFT JOIN tt ON tt.creator_id = b.id
     LEFT JOIN co ON co.creator_id = b.id
     LEFT JOIN nr ON nr.creator_id = b.id
     LEFT JOIN em ON em.creator_id = b.id
+    LEFT JOIN sm ON sm.creator_id = b.id
+    LEFT JOIN sg ON sg.creator_id = b.id
 ),
 p AS (
     SELECT f.*,
@@ -105,33 +135,44 @@ p AS (
                           + 0.3 * COALESCE((reliability - 1) / 4.0, 0)) AS p_relationship,
         w.amazon * (0.3 * storefront::int + 0.3 * assoc::int + 0.2 * cc::int
                     + 0.2 * amazon_consent::int) AS p_amazon,
-        w.contactability * contactable::int AS p_contact
+        w.contactability * contactable::int AS p_contact,
+        w.samples * (0.7 * COALESCE(s_rate, 0)
+                     + 0.3 * CASE WHEN s_free_sold THEN 1.0
+                                  ELSE LEAST(1.0, COALESCE(s_roi, 0) / 5.0) END) AS p_samples,
+        -- No sample due yet: not judged on samples, the other parts fill its weight.
+        CASE WHEN s_due > 0 THEN 1.0
+             WHEN w.samples >= 100 THEN 0.0
+             ELSE 100.0 / (100.0 - w.samples) END AS k
     FROM f CROSS JOIN w
 ),
 s AS (
     SELECT id,
         CASE WHEN status = 'do_not_contact' THEN 0
              ELSE LEAST(100, GREATEST(0, ROUND(
-                 p_reach + p_engagement + p_results + p_relationship + p_amazon + p_contact)))
+                 k * (p_reach + p_engagement + p_results + p_relationship + p_amazon
+                      + p_contact) + p_samples)))
         END::int AS score,
         CASE WHEN status = 'do_not_contact'
              THEN jsonb_build_array(jsonb_build_object('key', 'do_not_contact', 'points', 0))
              ELSE jsonb_build_array(
-                jsonb_build_object('key', 'reach', 'points', ROUND(p_reach)::int,
+                jsonb_build_object('key', 'reach', 'points', ROUND(k * p_reach)::int,
                                    'followers', followers, 'average_views', views),
-                jsonb_build_object('key', 'engagement', 'points', ROUND(p_engagement)::int,
+                jsonb_build_object('key', 'engagement', 'points', ROUND(k * p_engagement)::int,
                                    'rate', ROUND(er::numeric, 2)),
-                jsonb_build_object('key', 'results', 'points', ROUND(p_results)::int,
+                jsonb_build_object('key', 'results', 'points', ROUND(k * p_results)::int,
                                    'orders', orders::bigint, 'gmv', ROUND(gmv::numeric, 2),
                                    'roi', ROUND(roi::numeric, 2)),
-                jsonb_build_object('key', 'relationship', 'points', ROUND(p_relationship)::int,
+                jsonb_build_object('key', 'relationship', 'points', ROUND(k * p_relationship)::int,
                                    'completed', completed, 'contact_days', contact_days::int,
                                    'reliability', ROUND(reliability::numeric, 1)),
-                jsonb_build_object('key', 'amazon', 'points', ROUND(p_amazon)::int,
+                jsonb_build_object('key', 'amazon', 'points', ROUND(k * p_amazon)::int,
                                    'storefront', storefront, 'associates_tag', assoc,
                                    'creator_connections', cc, 'consent', amazon_consent),
-                jsonb_build_object('key', 'contactability', 'points', ROUND(p_contact)::int,
-                                   'contactable', contactable))
+                jsonb_build_object('key', 'contactability', 'points', ROUND(k * p_contact)::int,
+                                   'contactable', contactable),
+                jsonb_build_object('key', 'samples', 'points', ROUND(p_samples)::int,
+                                   'shipped', s_shipped, 'due', s_due, 'posted', s_posted,
+                                   'roi', ROUND(s_roi::numeric, 2)))
         END AS reasons
     FROM p
 )
@@ -152,6 +193,7 @@ WHERE r.workspace_id IS DISTINCT FROM EXCLUDED.workspace_id
    OR r.reasons IS DISTINCT FROM EXCLUDED.reasons
    OR r.computed_at IS NULL
 """
+)
 
 
 def _scaled(weights: dict[str, int]) -> dict[str, float]:
@@ -167,6 +209,7 @@ def _statement(condition: str) -> str:
         where_n=condition.format(col="n.creator_id"),
         where_m=condition.format(col="m.creator_id"),
         where_o=condition.format(col="o.creator_id"),
+        where_s=condition.format(col="s.creator_id"),
     )
 
 
@@ -175,7 +218,7 @@ def score_creators(*, workspace_id: int, weights: dict[str, int], creator_ids) -
     ids = sorted({int(i) for i in creator_ids})
     if not ids:
         return 0
-    params = {**_scaled(weights), "ws": workspace_id, "ids": ids}
+    params = {**_scaled(weights), "ws": workspace_id, "ids": ids, "today": timezone.localdate()}
     with connection.cursor() as cursor:
         cursor.execute(_statement("AND {col} = ANY(%(ids)s)"), params)
         return cursor.rowcount
@@ -183,7 +226,13 @@ def score_creators(*, workspace_id: int, weights: dict[str, int], creator_ids) -
 
 def score_id_range(*, workspace_id: int, weights: dict[str, int], low: int, high: int) -> int:
     """Recompute every creator of the workspace with low <= id < high in one statement."""
-    params = {**_scaled(weights), "ws": workspace_id, "low": low, "high": high}
+    params = {
+        **_scaled(weights),
+        "ws": workspace_id,
+        "low": low,
+        "high": high,
+        "today": timezone.localdate(),
+    }
     with connection.cursor() as cursor:
         cursor.execute(_statement("AND {col} >= %(low)s AND {col} < %(high)s"), params)
         return cursor.rowcount
@@ -249,4 +298,19 @@ def reason_texts(reasons) -> list[str]:
                 out.append(_("Contactable: consented, valid email (+%(points)s)") % values)
             else:
                 out.append(_("Not contactable: no consented, valid email (+0)"))
+        elif key == "samples":
+            if not r.get("due"):
+                out.append(
+                    _("Samples: none due yet, not counted (%(shipped)s shipped)")
+                    % {"shipped": r.get("shipped", 0)}
+                )
+            else:
+                values["roi"] = "-" if r.get("roi") is None else f"{number_format(r['roi'], 1)}x"
+                out.append(
+                    _(
+                        "Samples: %(posted)s of %(due)s due samples posted, sample ROI "
+                        "%(roi)s (+%(points)s)"
+                    )
+                    % values
+                )
     return out

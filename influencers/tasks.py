@@ -61,6 +61,15 @@ def pool_counts_record_all() -> int:
     return sum(pool_counts_record(workspace) for workspace in Workspace.objects.all())
 
 
+# Idempotent within a day: each member's digest is claimed (a conditional UPDATE) before it is
+# sent, so a beat that fires twice, or a redelivered task, sends nobody a second digest.
+@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)
+def digest_send_due() -> int:
+    from influencers.services.digest import digest_send_due as run
+
+    return run()
+
+
 # The switch-over's tasks live in their own module; importing it here registers them with
 # Celery's autodiscovery (which only imports `<app>.tasks`).
 from influencers import tasks_switchover  # noqa: E402,F401

@@ -33,7 +33,7 @@ from influencers.models import (
     Workspace,
 )
 from influencers.normalisers import normalise_email, normalise_handle
-from influencers.scoring import reason_texts
+from influencers.scoring import COMPONENTS, reason_texts
 from influencers.selectors.rollups import creator_rollups
 from influencers.switchover import selection
 
@@ -226,7 +226,7 @@ def test_seeded_readiness_spreads_from_zero_to_the_top_with_reasons_in_words(see
         creator__status=CreatorStatus.DO_NOT_CONTACT
     ).values_list("score", "reasons"):
         texts = reason_texts(reasons)
-        assert len(texts) == 6, texts
+        assert len(texts) == len(COMPONENTS), texts  # one sentence per part of the score
         assert not any("%(" in text or "{" in text for text in texts), texts
         assert abs(sum(r["points"] for r in reasons) - score) <= 3  # the parts add up (rounding)
     best = readiness.order_by("-score").first()

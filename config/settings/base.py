@@ -374,3 +374,13 @@ CELERY_BEAT_SCHEDULE["switchover-remind-due"] = {
     "task": "influencers.tasks_switchover.switchover_remind_due",
     "schedule": timedelta(minutes=15),
 }
+
+# --- Daily digest ("My day" by email, influencers/services/digest.py). Every 15 minutes: each
+# member gets theirs in the first run at or after their chosen hour (server time zone); the
+# per-member claim makes a second run that day send nothing.
+CELERY_BEAT_SCHEDULE["digest-send-due"] = {
+    "task": "influencers.tasks.digest_send_due",
+    "schedule": timedelta(minutes=15),
+}
+# Absolute links in the digest (to "My day", the records, the opt-out): the admin's address.
+DIGEST_BASE_URL = env("DIGEST_BASE_URL", default=SWITCHOVER_PUBLIC_BASE_URL)

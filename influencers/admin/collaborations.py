@@ -8,28 +8,29 @@ either with the "Move to ..." actions on the list, or by picking the next status
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 
 from influencers.models import Collaboration, CollaborationStatus, ContentPost
+from influencers.selectors.samples import samples_awaiting_post, samples_overdue
 from influencers.services.collaborations import (
     TRANSITIONS,
     collaboration_advance,
     collaboration_create,
 )
 from influencers.services.records import record_save
+from influencers.services.samples import samples_mark_delivered, samples_mark_posted
 
 from .mixins import ScopedRelatedDropdownFilter, WorkspaceScopedAdminMixin, https_formfield
 
 S = CollaborationStatus
-DEAD_STATUSES = (S.DECLINED, S.CANCELLED)
 
 COLLABORATION_STATUS_LABELS = {
     S.PROPOSED: "info",
@@ -42,16 +43,6 @@ COLLABORATION_STATUS_LABELS = {
 }
 
 
-def samples_awaiting_post(queryset):
-    """Collaborations whose sample went out but that have no content post yet."""
-    posts = ContentPost.objects.filter(collaboration=OuterRef("pk"))
-    return (
-        queryset.filter(sample_shipped_on__isnull=False)
-        .exclude(status__in=DEAD_STATUSES)
-        .filter(~Exists(posts))
-    )
-
-
 class AwaitingPostFilter(admin.SimpleListFilter):
     title = _("content")
     parameter_name = "awaiting_post"
@@ -62,6 +53,21 @@ class AwaitingPostFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "1":
             return samples_awaiting_post(queryset)
+        return queryset
+
+
+class SampleOverdueFilter(admin.SimpleListFilter):
+    """The "Samples overdue" list: linked from the home dashboard and from "My day"."""
+
+    title = _("sample")
+    parameter_name = "sample_overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Sample overdue (not posted by its post-by date)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return samples_overdue(queryset=queryset, today=timezone.localdate())
         return queryset
 
 
@@ -84,6 +90,9 @@ class CollaborationAdminForm(forms.ModelForm):
             "sample_shipped_on",
             "sample_carrier",
             "sample_tracking_number",
+            "sample_delivered_on",
+            "sample_posted_on",
+            "sample_post_by",
             "deliverables",
             "agreed_on",
             "post_by",
@@ -137,6 +146,7 @@ class CollaborationAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdm
         "campaign",
         "fee_display",
         "sample_shipped_on",
+        "sample_post_by",
         "post_by",
         "owner",
         "created_at",
@@ -148,6 +158,7 @@ class CollaborationAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdm
         ("campaign", ScopedRelatedDropdownFilter),
         ("owner", ScopedRelatedDropdownFilter),
         AwaitingPostFilter,
+        SampleOverdueFilter,
     )
     list_filter_submit = True
     search_fields = (
@@ -160,15 +171,19 @@ class CollaborationAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdm
     autocomplete_fields = ("creator", "campaign", "owner", "products")
     readonly_fields = ("created_at", "updated_at")
     actions = [
-        _advance_action(status)
-        for status in (
-            S.AGREED,
-            S.SAMPLE_SHIPPED,
-            S.CONTENT_LIVE,
-            S.COMPLETED,
-            S.DECLINED,
-            S.CANCELLED,
-        )
+        "mark_sample_delivered",
+        "mark_sample_posted",
+        *(
+            _advance_action(status)
+            for status in (
+                S.AGREED,
+                S.SAMPLE_SHIPPED,
+                S.CONTENT_LIVE,
+                S.COMPLETED,
+                S.DECLINED,
+                S.CANCELLED,
+            )
+        ),
     ]
     fieldsets = (
         (None, {"fields": ("creator", "kind", "status", "campaign", "products", "owner")}),
@@ -178,7 +193,8 @@ class CollaborationAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdm
             {
                 "fields": (
                     ("sample_quantity", "sample_cost"),
-                    "sample_shipped_on",
+                    ("sample_shipped_on", "sample_delivered_on", "sample_posted_on"),
+                    "sample_post_by",
                     ("sample_carrier", "sample_tracking_number"),
                 )
             },
@@ -198,6 +214,42 @@ class CollaborationAdmin(WorkspaceScopedAdminMixin, SimpleHistoryAdmin, ModelAdm
     @display(description=_("fee"), ordering="fee")
     def fee_display(self, obj):
         return f"{number_format(obj.fee, 2, force_grouping=True)} {obj.currency}"
+
+    @admin.action(description=_("Mark sample delivered (today)"), permissions=["change"])
+    def mark_sample_delivered(self, request, queryset):
+        self._ledger_result(
+            request,
+            samples_mark_delivered(
+                collaboration_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+            ),
+            ngettext_lazy(
+                "Sample marked delivered for %(count)d collaboration.",
+                "Samples marked delivered for %(count)d collaborations.",
+                "count",
+            ),
+        )
+
+    @admin.action(description=_("Mark sample posted (today)"), permissions=["change"])
+    def mark_sample_posted(self, request, queryset):
+        self._ledger_result(
+            request,
+            samples_mark_posted(
+                collaboration_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+            ),
+            ngettext_lazy(
+                "Sample marked posted for %(count)d collaboration.",
+                "Samples marked posted for %(count)d collaborations.",
+                "count",
+            ),
+        )
+
+    def _ledger_result(self, request, result, success):
+        if result.marked:
+            self.message_user(request, success % {"count": len(result.marked)}, messages.SUCCESS)
+        for message in result.refused[:10]:
+            self.message_user(request, message, messages.ERROR)
+        if not result.marked and not result.refused:
+            self.message_user(request, _("Nothing to change: already recorded."), messages.WARNING)
 
     def advance_selected(self, request, queryset, to_status):
         moved = 0

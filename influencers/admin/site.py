@@ -89,6 +89,11 @@ def sidebar_navigation(request) -> list[dict]:
                     "icon": "dashboard",
                     "link": reverse_lazy("admin:index"),
                 },
+                {
+                    "title": _("My day"),
+                    "icon": "today",
+                    "link": reverse_lazy("my-day"),
+                },
                 _item(_("Creators"), "groups", m.Creator),
                 _item(_("Platform accounts"), "alternate_email", m.PlatformAccount),
                 _item(_("Contact methods"), "contact_mail", m.ContactMethod),
@@ -175,8 +180,7 @@ def _by_status(queryset, choices, changelist_url):
 def dashboard_callback(request, context: dict) -> dict:
     """Pool health for the workspace in scope, in four aggregate queries."""
     from influencers.selectors.dashboard import home_dashboard
-
-    from .collaborations import samples_awaiting_post
+    from influencers.selectors.samples import samples_awaiting_post, samples_overdue
 
     today = timezone.localdate()
     workspace = current_workspace(request)
@@ -201,6 +205,8 @@ def dashboard_callback(request, context: dict) -> dict:
                 "follow_ups_link": reverse("admin:influencers_note_changelist") + "?follow_up=due",
                 "samples_awaiting_post": samples_awaiting_post(collaborations).count(),
                 "samples_awaiting_post_link": f"{collaboration_url}?awaiting_post=1",
+                "samples_overdue": samples_overdue(queryset=collaborations, today=today).count(),
+                "samples_overdue_link": f"{collaboration_url}?sample_overdue=1",
                 # Charts, leaderboards, stale numbers, recent imports: one workspace at a time.
                 "pool": home_dashboard(workspace) if workspace is not None else None,
             }

@@ -672,8 +672,30 @@ class AmazonLinkSettingsAdmin(OwnerChangesMixin, WorkspaceScopedAdminMixin, Mode
             return " ".join(exc.messages)
 
 
+class ScoringWeightsForm(forms.ModelForm):
+    """A part added to the score later (samples) may be left out of a post — a page opened
+    before the upgrade, a script — and then keeps its current weight instead of failing."""
+
+    OPTIONAL = ("samples",)
+
+    class Meta:
+        model = ScoringWeights
+        fields = ScoringWeights.COMPONENTS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL:
+            if name in self.fields:  # absent when the page is read-only (viewers)
+                self.fields[name].required = False
+
+    def clean_samples(self):
+        value = self.cleaned_data.get("samples")
+        return self.instance.samples if value is None else value
+
+
 @admin.register(ScoringWeights)
 class ScoringWeightsAdmin(OwnerChangesMixin, WorkspaceScopedAdminMixin, ModelAdmin):
+    form = ScoringWeightsForm
     list_display = ("__str__", *ScoringWeights.COMPONENTS)
     fields = ScoringWeights.COMPONENTS
 

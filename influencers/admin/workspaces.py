@@ -62,7 +62,15 @@ class WorkspaceAdmin(ModelAdmin):
     list_display = ("name", "slug", "default_currency", "member_count", "created_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug", "default_currency", "sender_name", "reply_to", "readiness_checked_at")
+    fields = (
+        "name",
+        "slug",
+        "default_currency",
+        "sender_name",
+        "reply_to",
+        "sample_post_by_days",
+        "readiness_checked_at",
+    )
     readonly_fields = ("readiness_checked_at",)
     inlines = (MembershipInline,)
     show_full_result_count = False

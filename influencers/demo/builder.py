@@ -1279,6 +1279,8 @@ class _WorkspaceBuilder:
         if ships and reached >= STATUS_ORDER.index(S.SAMPLE_SHIPPED):
             shipped = min(agreed + dt.timedelta(days=rng.randint(1, 5)), BASE_DATE)
             collab.sample_shipped_on = shipped
+            # As the shipping services set it: the workspace's default of days to post.
+            collab.sample_post_by = shipped + dt.timedelta(days=self.workspace.sample_post_by_days)
             collab.sample_carrier = rng.choice(d.CARRIERS.get(person.locale.country, ("DHL",)))
             collab.sample_tracking_number = self._tracking_number(collab.sample_carrier)
             ready = shipped

@@ -25,6 +25,8 @@ class ActivityEvent(WorkspaceOwnedModel):
         CONSENT_RECORDED = "consent.recorded", _("Consent recorded")
         INVITATION_REMINDED = "invitation.reminded", _("Switch-over reminder sent")
         INVITATION_OPENED = "invitation.opened", _("Switch-over invitation opened")
+        SAMPLE_DELIVERED = "sample.delivered", _("Sample delivered")
+        SAMPLE_POSTED = "sample.posted", _("Sample posted")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -85,6 +85,17 @@ class Collaboration(WorkspaceOwnedModel):
     sample_tracking_number = models.CharField(
         _("shipment tracking number"), max_length=80, blank=True, default=""
     )
+    # The sample ledger: shipped -> delivered -> posted. The post-by date is fixed when the
+    # sample ships (shipped date + the workspace's default), so changing the default later does
+    # not move promises already made; overdue = shipped, not posted, post-by passed.
+    sample_delivered_on = models.DateField(_("sample delivered on"), null=True, blank=True)
+    sample_posted_on = models.DateField(_("sample posted on"), null=True, blank=True)
+    sample_post_by = models.DateField(
+        _("sample post by"),
+        null=True,
+        blank=True,
+        help_text=_("Set from the shipping date and the workspace's default when shipped."),
+    )
     deliverables = models.TextField(_("deliverables"), blank=True, default="")
     agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
     post_by = models.DateField(_("post by"), null=True, blank=True)
@@ -120,12 +131,35 @@ class Collaboration(WorkspaceOwnedModel):
                 name="collab_dates_in_order",
                 violation_error_message=_("A collaboration cannot complete before it was agreed."),
             ),
+            models.CheckConstraint(
+                condition=Q(sample_shipped_on__isnull=True)
+                | (
+                    (
+                        Q(sample_delivered_on__isnull=True)
+                        | Q(sample_delivered_on__gte=F("sample_shipped_on"))
+                    )
+                    & (
+                        Q(sample_posted_on__isnull=True)
+                        | Q(sample_posted_on__gte=F("sample_shipped_on"))
+                    )
+                ),
+                name="collab_sample_dates_in_order",
+                violation_error_message=_(
+                    "A sample cannot be delivered or posted before it was shipped."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["workspace", "status"], name="collab_ws_status"),
             models.Index(fields=["workspace", "kind"], name="collab_ws_kind"),
             models.Index(fields=["workspace", "post_by"], name="collab_ws_post_by"),
             models.Index(fields=["creator", "status"], name="collab_creator_status"),
+            # "Samples overdue": only samples still waiting for their post are in it.
+            models.Index(
+                fields=["workspace", "sample_post_by"],
+                name="collab_ws_sample_waiting",
+                condition=Q(sample_posted_on__isnull=True, sample_post_by__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -32,8 +32,18 @@ class ScoringWeights(TimeStampedModel):
     relationship = _weight(_("relationship"), 15)
     amazon = _weight(_("Amazon readiness"), 15)
     contactability = _weight(_("contactability"), 10)
+    # Modest on purpose: only creators who were sent samples are judged on it (see scoring.py).
+    samples = _weight(_("sample follow-through"), 5)
 
-    COMPONENTS = ("reach", "engagement", "results", "relationship", "amazon", "contactability")
+    COMPONENTS = (
+        "reach",
+        "engagement",
+        "results",
+        "relationship",
+        "amazon",
+        "contactability",
+        "samples",
+    )
 
     class Meta:
         verbose_name = _("readiness weights")
@@ -45,7 +55,8 @@ class ScoringWeights(TimeStampedModel):
                 | Q(results__gt=0)
                 | Q(relationship__gt=0)
                 | Q(amazon__gt=0)
-                | Q(contactability__gt=0),
+                | Q(contactability__gt=0)
+                | Q(samples__gt=0),
                 name="weights_not_all_zero",
                 violation_error_message=_("At least one weight must be above zero."),
             ),

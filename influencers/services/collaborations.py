@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from influencers import background, policy
 from influencers.models import ActivityEvent, Collaboration, CollaborationStatus, Creator
 from influencers.services.events import event_record
+from influencers.services.samples import sample_post_by_fill
 
 S = CollaborationStatus
 # The pipeline: each status and where it may go next. Declined/cancelled/completed are final.
@@ -30,6 +31,7 @@ def collaboration_create(
 ) -> Collaboration:
     policy.require(actor, creator.workspace_id, policy.Action.ADD)
     collaboration = Collaboration(workspace=creator.workspace, creator=creator, kind=kind, **fields)
+    sample_post_by_fill(collaboration, workspace=creator.workspace)
     collaboration.full_clean(exclude=["owner", "campaign"])
     collaboration.save()
     if products:
@@ -77,6 +79,8 @@ def collaboration_advance(
     if to_status == S.SAMPLE_SHIPPED and locked.sample_shipped_on is None:
         locked.sample_shipped_on = today
         update_fields.append("sample_shipped_on")
+    if sample_post_by_fill(locked):
+        update_fields.append("sample_post_by")
     if to_status == S.COMPLETED:
         locked.completed_on = today
         update_fields.append("completed_on")

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from django.db import models, transaction
 
 from influencers import background, policy
+from influencers.models import Collaboration
+from influencers.services.samples import sample_post_by_fill
 
 
 def _special(instance):
@@ -98,6 +100,7 @@ def record_save(
         )
     concrete = {f.name for f in instance._meta.concrete_fields}
     fields = None if changed is None else [n for n in changed if n in concrete]
+    _derive(instance, creating, fields)
     if creating or fields is None or fields:
         # Every check, constraints included: a duplicate is a 400 with the field, not a 409
         # from the database.
@@ -112,6 +115,16 @@ def record_save(
     if creating or fields is None or fields or m2m:
         _refresh_rollups_on_commit(instance, previous_creator)
     return instance
+
+
+def _derive(instance, creating: bool, fields: list[str] | None) -> None:
+    """Values that follow from others and must follow on every write path: a sample shipped
+    from a form gets its post-by date exactly as one shipped through the pipeline."""
+    if not isinstance(instance, Collaboration):
+        return
+    shipping_changed = creating or fields is None or "sample_shipped_on" in fields
+    if shipping_changed and sample_post_by_fill(instance) and fields is not None:
+        fields.append("sample_post_by")
 
 
 def _set_m2m(instance, m2m: dict | None) -> None:
