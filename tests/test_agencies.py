@@ -22,8 +22,10 @@ def test_an_owner_creates_an_agency_and_a_second_one_of_the_same_name_is_refused
     assert created.json()["name"] == "Bright MCN"
 
     again = api.post(URL, {"name": "bright mcn"}, format="json")
-    assert again.status_code == 400
+    # Well formed, but another record has the name: a conflict (as duplicates are everywhere).
+    assert again.status_code == 409
     assert again["Content-Type"].startswith("application/problem+json")
+    assert "already exists in this workspace" in again.content.decode()
     assert Agency.objects.count() == 1
 
 
