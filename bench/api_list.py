@@ -510,6 +510,9 @@ def prepare(n: int, reuse: bool) -> tuple[str, dict]:
                 "influencers_creator_tags",
                 "influencers_metricsnapshot",
                 "influencers_tag",
+                # Filled by a trigger as creators arrive; never analysed, the planner guessed
+                # its size and the status+country page took 90x its floor.
+                "influencers_creatorreadiness",
             ):
                 cur.execute(f"VACUUM ANALYZE {table}")
         figures["load_seconds"] = round(loaded - started, 1)
@@ -576,8 +579,19 @@ FROM influencers_creator c
 WHERE c.workspace_id = %(ws)s AND """
 
 
+def _folded_name() -> str:
+    from influencers.normalisers.folding import ACCENTED, PLAIN
+
+    return f"translate(lower(u.display_name), '{ACCENTED}', '{PLAIN}')"
+
+
+FOLDED_NAME = ""
+
+
 def queries(ws: int, small_ws: int) -> list[dict]:
     """name, API query string, floor WHERE ... ORDER BY ... (same rows, same order)."""
+    global FOLDED_NAME
+    FOLDED_NAME = _folded_name()
     return [
         {
             "name": "status+country",
@@ -595,10 +609,15 @@ def queries(ws: int, small_ws: int) -> list[dict]:
         {
             "name": "search name or handle",
             "params": "search=emma",
+            # Name (accents folded), handle or the start of an email (the owner may search
+            # contacts): influencers.selectors.creator_search.
             "where": "(c.id IN (SELECT u.id FROM influencers_creator u WHERE u.workspace_id = "
-            "%(ws)s AND lower(u.display_name) LIKE 'emma%%') OR c.id IN (SELECT a.creator_id "
+            f"%(ws)s AND {FOLDED_NAME} LIKE 'emma%%') OR c.id IN (SELECT a.creator_id "
             "FROM influencers_platformaccount a WHERE a.workspace_id = %(ws)s "
-            "AND a.handle_normalised LIKE 'emma%%')) ORDER BY c.created_at DESC, c.id DESC",
+            "AND a.handle_normalised LIKE 'emma%%') OR c.id IN (SELECT m.creator_id "
+            "FROM influencers_contactmethod m WHERE m.workspace_id = %(ws)s "
+            "AND m.kind = 'email' AND m.value_normalised LIKE 'emma%%')) "
+            "ORDER BY c.created_at DESC, c.id DESC",
         },
         {
             "name": "order by followers",
@@ -751,7 +770,7 @@ def main() -> None:
     worst_ratio = max(r["ratio_p50"] for r in results)
     print(
         f"worst API p95 {worst_p95:.1f} ms (target <= 50); worst API/floor (p50) "
-        f"{worst_ratio:.1f}x (target <= 8)"
+        f"{worst_ratio:.1f}x (target <= 3)"
     )
     print(
         json.dumps(

@@ -86,6 +86,7 @@ from .mixins import (
     https_formfield,
     workspace_role,
 )
+from .paginators import EstimatedCountPaginator
 from .saved_views import CreatorSavedViewsMixin
 
 PHONE_KINDS = {ContactMethod.Kind.PHONE, ContactMethod.Kind.WHATSAPP}
@@ -538,6 +539,8 @@ class CreatorAdmin(
     ModelAdmin,
 ):
     form = CreatorAdminForm
+    # No exact COUNT of a huge list (an estimate, said to be one): influencers.admin.paginators.
+    paginator = EstimatedCountPaginator
     list_before_template = "admin/influencers/creator/list_before.html"
     actions = [*CreatorMergeAdminMixin.actions, "record_consent_selected"]
     list_display = (

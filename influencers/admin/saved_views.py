@@ -1,7 +1,7 @@
 """Saved views on the creator list: "Save this view" (name, shared or not) stores the list's
 query string; the views show above the list as links with the number of creators each holds
-now. Column choice: `_cols=a,b` picks the list's columns and is remembered in the member's
-session (and saved with a view), so paging and sorting keep it."""
+now (estimated when large). Column choice: `_cols=a,b` picks the list's columns and is
+remembered in the member's session (and saved with a view), so paging and sorting keep it."""
 
 import copy
 
@@ -20,10 +20,10 @@ from influencers.selectors.saved_views import saved_views_for
 from influencers.services.saved_views import saved_view_delete, saved_view_save
 
 from .mixins import current_workspace
+from .paginators import EXACT_BELOW, estimated_rows
 
 COLUMNS_PARAM = "_cols"
 SESSION_KEY = "creator_list_columns"
-COUNT_CAP = 10_000  # a badge says "10,000+" rather than count a huge list for every view
 
 
 class CreatorSavedViewsMixin:
@@ -100,8 +100,12 @@ class CreatorSavedViewsMixin:
             queryset = self.get_changelist_instance(fake).get_queryset(fake)
         except IncorrectLookupParameters:
             return "?"
-        n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-        return f"{COUNT_CAP:,}+" if n > COUNT_CAP else f"{n:,}"
+        # The planner's estimate first: counting a big view exactly for every list shown
+        # would cost seconds at 1M creators (influencers.admin.paginators).
+        estimate = estimated_rows(queryset)
+        if estimate >= EXACT_BELOW:
+            return _("about %(n)s") % {"n": f"{estimate:,}"}
+        return f"{queryset.count():,}"
 
     # --- save / delete -------------------------------------------------------------------------
 

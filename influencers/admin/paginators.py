@@ -1,0 +1,46 @@
+"""A list's count without counting a huge list: PostgreSQL's own estimate of the rows a query
+returns (EXPLAIN), shown as an estimate, when that estimate is large; an exact COUNT when the
+list is small enough to count quickly. At 1,000,000 creators an exact COUNT of the unfiltered
+list costs more than the whole rest of the page."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+EXACT_BELOW = 20_000  # an estimate under this is counted exactly (a few ms)
+
+
+def estimated_rows(queryset) -> int:
+    """The planner's row estimate for the queryset (ordering dropped: it does not change it)."""
+    query = queryset.order_by().values("pk")
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # .none() or a filter that can match nothing: no SQL at all
+        return 0
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedCountPaginator(Paginator):
+    template_name = "admin/influencers/pagination_estimated.html"
+    estimated = False
+
+    @cached_property
+    def count(self):
+        object_list = self.object_list
+        if not hasattr(object_list, "query"):
+            return super().count
+        estimate = estimated_rows(object_list)
+        if estimate < EXACT_BELOW:
+            return object_list.count()
+        self.estimated = True
+        return estimate
