@@ -33,17 +33,11 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from influencers.models.switchover import ScoringWeights
 from influencers.selectors.samples import sample_stats_ctes
 
-COMPONENTS = (
-    "reach",
-    "engagement",
-    "results",
-    "relationship",
-    "amazon",
-    "contactability",
-    "samples",
-)
+# The score's parts, as the weights model lists them (one list for both).
+COMPONENTS = ScoringWeights.COMPONENTS
 DEFAULT_WEIGHTS = {
     "reach": 25,
     "engagement": 15,

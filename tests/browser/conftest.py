@@ -49,3 +49,12 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     page.close()
+
+
+def sign_in(page, live_server, username="lead", password="pw-lead-1"):
+    """Through the real login form, as a member would."""
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from influencers.services.creators import AccountInput, ContactInput, creator_create
 from influencers.services.notes import note_add
+from tests.browser.conftest import sign_in
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,17 +32,9 @@ def pool():
     return creator
 
 
-def _login(page, live_server):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "lead")
-    page.fill("input[name=password]", "pw-lead-1")
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
 def test_log_in_switch_to_chinese_and_open_a_creator(page, live_server, pool):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _login(page, live_server)
+    sign_in(page, live_server)
     assert page.locator("html").get_attribute("lang") == "en"
 
     # The language switch is the select in the admin header; choosing submits it.
@@ -69,7 +62,7 @@ def test_log_in_switch_to_chinese_and_open_a_creator(page, live_server, pool):
 
 def test_the_creator_profile_in_english_with_its_tabs(page, live_server, pool):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _login(page, live_server)
+    sign_in(page, live_server)
     page.goto(f"{live_server.url}/admin/influencers/creator/{pool.pk}/change/")
 
     assert page.locator("#creator-profile").is_visible()
@@ -97,7 +90,7 @@ def test_the_content_security_policy_blocks_nothing_the_pages_need(page, live_se
         ),
     )
     page.on("pageerror", lambda exc: violations.append(str(exc)))
-    _login(page, live_server)
+    sign_in(page, live_server)
     for path in (
         "/admin/",
         f"/admin/influencers/creator/{pool.pk}/change/",

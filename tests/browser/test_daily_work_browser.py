@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from influencers.models import SavedView, Tag
 from influencers.services.creators import AccountInput, ContactInput, creator_create
+from tests.browser.conftest import sign_in
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,14 +39,6 @@ def pool():
     return {"maria": maria, "pets": pets, "beauty": beauty}
 
 
-def _login(page, live_server):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "lead")
-    page.fill("input[name=password]", "pw-lead-1")
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
 def _names(page) -> list[str]:
     return page.locator(
         "#result_list tbody th a, #result_list tbody td.field-display_name a"
@@ -61,7 +54,7 @@ def _search(page, term):
 
 def test_find_filter_save_and_reopen_a_view_in_both_languages(page, live_server, pool):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _login(page, live_server)
+    sign_in(page, live_server)
     url = f"{live_server.url}/admin/influencers/creator/"
 
     page.goto(url)

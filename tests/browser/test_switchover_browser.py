@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from influencers.models import Creator, Invitation, SwitchoverMessage
 from influencers.services.switchover_reminders import switchover_remind_due
+from tests.browser.conftest import sign_in
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.switchover_world import Sink, eligible, make_plan, smtp_server
 
@@ -58,14 +59,6 @@ def day(settings, smtp, live_server):
     return {"plan": plan, "english": english, "chinese": chinese, "shy": shy}
 
 
-def _login(page, live_server):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "lead")
-    page.fill("input[name=password]", "pw-lead-1")
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
 def _parsed(content: str):
     # As bytes: parsed from str, 8bit UTF-8 parts come back as \\u escapes.
     # SMTP carries lines ended by CRLF (RFC 5321): the only change between what was rendered
@@ -88,7 +81,7 @@ def _shot(page, name):
 def test_the_whole_switch_over_day(page, live_server, day, smtp):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     plan, chinese = day["plan"], day["chinese"]
-    _login(page, live_server)
+    sign_in(page, live_server)
 
     # The plan.
     page.goto(f"{live_server.url}/admin/influencers/switchoverplan/")
