@@ -271,7 +271,7 @@ CONTACT_COLS = (
 )
 SNAPSHOT_COLS = (
     "id, created_at, updated_at, captured_at, source, views, likes, comments, orders, sales, "
-    "currency, creator_id, workspace_id"
+    "currency, creator_id, workspace_id, kind"
 )
 
 
@@ -442,6 +442,7 @@ def load(conn, *, big_ws: int, small_ws: int, n: int, owner_id: int, tag_ids: di
                         "USD",
                         cid,
                         ws,
+                        "total",  # a running-total reading (not a report period)
                     )
             out.flush()
             counts["snapshots"] = snap_id

@@ -943,7 +943,7 @@ def test_accounts_saved_inline_refresh_the_creator_reach(member_client, workspac
         ({"language": "DE"}, ["Hans"]),
         ({"rating": "5"}, ["Amy"]),
         ({"status__exact": "active"}, ["Amy"]),
-        ({"accounts__platform__exact": "youtube"}, ["Hans"]),
+        ({"platform": "youtube"}, ["Hans"]),
     ],
 )
 def test_creator_filters(member_client, workspace, params, expected):

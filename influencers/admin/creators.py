@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.filters.admin import (
     ChoicesDropdownFilter,
+    DropdownFilter,
     MultipleDropdownFilter,
     RadioFilter,
     RangeNumericFilter,
@@ -413,6 +414,26 @@ class RecentActivityInline(ReadOnlyTabularInline):
 # would be a DISTINCT over every creator of the workspace on each page load.
 
 
+class PlatformFilter(DropdownFilter):
+    """Has an account on the platform. An EXISTS probe of the (creator, platform) index per
+    creator; the admin's own `accounts__platform` filter joins the accounts and then needs a
+    DISTINCT over the whole list (4.7 s at 1,000,000 creators)."""
+
+    title = _("platform")
+    parameter_name = "platform"
+
+    def lookups(self, request, model_admin):
+        return Platform.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value not in dict(Platform.choices):
+            return queryset
+        return queryset.filter(
+            Exists(PlatformAccount.objects.filter(creator_id=OuterRef("pk"), platform=value))
+        )
+
+
 class CountryFilter(TextFilter):
     title = _("country")
     parameter_name = "country"
@@ -513,6 +534,21 @@ def _readiness_of(creator) -> CreatorReadiness:
 
 
 class CreatorChangeList(ChangeList):
+    def _get_deterministic_ordering(self, ordering):
+        # Django breaks ties with "-pk" whatever the column's direction; "name A→Z, newest id
+        # first" cannot be read from one (workspace, column, id) index, so PostgreSQL sorted
+        # the whole pool (0.7 s for a name sort at 1M). The tie-break follows the column.
+        ordering = super()._get_deterministic_ordering(ordering)
+        if len(ordering) > 1 and ordering[-1] == "-pk":
+            first = ordering[0]
+            descending = (
+                first.startswith("-")
+                if isinstance(first, str)
+                else getattr(first, "descending", False)
+            )
+            ordering[-1] = "-pk" if descending else "pk"
+        return ordering
+
     def get_queryset(self, request, exclude_parameters=None):
         qs = super().get_queryset(request, exclude_parameters)
         if any(str(o).lstrip("-").startswith("readiness__") for o in qs.query.order_by):
@@ -562,7 +598,7 @@ class CreatorAdmin(
     list_filter = (
         ("status", ChoicesDropdownFilter),
         ("tiktok_shop_status", ChoicesDropdownFilter),
-        ("accounts__platform", ChoicesDropdownFilter),
+        PlatformFilter,
         TagsFilter,
         TagsAllFilter,
         ("owner", ScopedRelatedDropdownFilter),

@@ -218,15 +218,21 @@ class Creator(WorkspaceOwnedModel):
         verbose_name_plural = _("creators")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["workspace", "status"], name="creator_ws_status"),
+            models.Index(fields=["workspace", "status", "id"], name="creator_ws_status_id"),
             models.Index(fields=["workspace", "country"], name="creator_ws_country"),
             models.Index(fields=["workspace", "language"], name="creator_ws_language"),
             models.Index(fields=["workspace", "tiktok_shop_status"], name="creator_ws_ttshop"),
-            models.Index(fields=["workspace", "last_contacted_at"], name="creator_ws_last_contact"),
+            models.Index(
+                fields=["workspace", "last_contacted_at", "id"], name="creator_ws_last_contact_id"
+            ),
             models.Index(fields=["workspace", "rating"], name="creator_ws_rating"),
             models.Index(fields=["workspace", "associates_tracking_id"], name="creator_ws_assoc"),
             models.Index(fields=["workspace", "attribution_tag"], name="creator_ws_attr"),
-            models.Index(fields=["workspace", "owner"], name="creator_ws_owner"),
+            models.Index(fields=["workspace", "owner", "id"], name="creator_ws_owner_id"),
+            # The list's sortable columns, each with the id that breaks ties in the same
+            # direction (CreatorChangeList), so a sorted page is an index walk.
+            models.Index(fields=["workspace", "display_name", "id"], name="creator_ws_name_id"),
+            models.Index(fields=["workspace", "rollup_roi", "id"], name="creator_ws_roi_id"),
             models.Index(Lower("display_name"), name="creator_name_ci"),
             # Keyset (cursor) pagination orders by (column, id) within a workspace.
             models.Index(fields=["workspace", "followers", "id"], name="creator_ws_followers"),
@@ -238,6 +244,23 @@ class Creator(WorkspaceOwnedModel):
             models.Index(fields=["workspace", "rollup_gmv", "id"], name="creator_ws_gmv_id"),
             # Name prefix search also uses creator_name_prefix, (workspace, LOWER(display_name)
             # text_pattern_ops): created by raw SQL in migration 0002, so not listed here.
+            # A search answers with creator ids (handles, emails, phones matched first); the
+            # page then sorts those creators by the list's order. Covering the sort columns,
+            # that is an index-only probe per id instead of a read of the wide row: 6 ms
+            # instead of 140 ms for 1,300 matches at 1M creators (docs/performance.md).
+            models.Index(
+                fields=["id"],
+                include=[
+                    "workspace",
+                    "created_at",
+                    "updated_at",
+                    "followers",
+                    "engagement_rate",
+                    "rollup_gmv",
+                    "last_contacted_at",
+                ],
+                name="creator_id_sort_cover",
+            ),
             # Names typed without their accents use creator_ws_name_folded, (workspace,
             # folded_display_name() text_pattern_ops): raw SQL in migration 0028.
         ]
