@@ -5,29 +5,12 @@ list costs more than the whole rest of the page."""
 
 from __future__ import annotations
 
-import json
-
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections
 from django.utils.functional import cached_property
 
+from influencers.selectors.estimates import estimated_rows
+
 EXACT_BELOW = 20_000  # an estimate under this is counted exactly (a few ms)
-
-
-def estimated_rows(queryset) -> int:
-    """The planner's row estimate for the queryset (ordering dropped: it does not change it)."""
-    query = queryset.order_by().values("pk")
-    try:
-        sql, params = query.query.sql_with_params()
-    except EmptyResultSet:  # .none() or a filter that can match nothing: no SQL at all
-        return 0
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class EstimatedCountPaginator(Paginator):

@@ -16,11 +16,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from influencers.models import SavedView
+from influencers.selectors.estimates import estimated_rows
 from influencers.selectors.saved_views import saved_views_for
 from influencers.services.saved_views import saved_view_delete, saved_view_save
 
 from .mixins import current_workspace
-from .paginators import EXACT_BELOW, estimated_rows
+from .paginators import EXACT_BELOW
 
 COLUMNS_PARAM = "_cols"
 SESSION_KEY = "creator_list_columns"
