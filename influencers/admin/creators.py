@@ -739,6 +739,13 @@ class CreatorAdmin(
     def get_changelist(self, request, **kwargs):
         return CreatorChangeList
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        paginator.cap_count = creator_search.scans_names(request.GET.get("q", ""))
+        return paginator
+
     def get_search_results(self, request, queryset, search_term):
         # What the term is (a URL, a phone as displayed, part of an email or ASIN, a name
         # without its accents): influencers.selectors.creator_search. Email and phone only for

@@ -13,15 +13,26 @@ from influencers.selectors.estimates import estimated_rows
 EXACT_BELOW = 20_000  # an estimate under this is counted exactly (a few ms)
 
 
+COUNT_CAP = 1000
+
+
 class EstimatedCountPaginator(Paginator):
     template_name = "admin/influencers/pagination_estimated.html"
     estimated = False
+    # A search that reads every name (contains): PostgreSQL cannot estimate it, and an exact
+    # count reads every name a second time. Counted up to COUNT_CAP, then "1,000+".
+    cap_count = False
+    capped = False
 
     @cached_property
     def count(self):
         object_list = self.object_list
         if not hasattr(object_list, "query"):
             return super().count
+        if self.cap_count:
+            n = object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+            self.capped = n > COUNT_CAP
+            return min(n, COUNT_CAP)
         estimate = estimated_rows(object_list)
         if estimate < EXACT_BELOW:
             return object_list.count()
