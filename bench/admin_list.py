@@ -84,6 +84,8 @@ def pages(ws) -> list[tuple[str, str]]:
         ("filter engagement", "engagement_rate_from=10"),
         ("filter GMV", "rollup_gmv_from=1000"),
         ("search name", "q=emma"),
+        # A name no creator has: every name is read (a contains match no index serves).
+        ("search rare name", "q=d%C3%ADaz"),
         ("search handle", "q=%40emma.s"),
         ("search email", f"q={email}"),
     ]
