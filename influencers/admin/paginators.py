@@ -20,7 +20,7 @@ class EstimatedCountPaginator(Paginator):
     template_name = "admin/influencers/pagination_estimated.html"
     estimated = False
     # A search that reads every name (contains): PostgreSQL cannot estimate it, and an exact
-    # count reads every name a second time. Counted up to COUNT_CAP, then "1,000+".
+    # count reads every name a second time. Counted up to COUNT_CAP, then "more than 1,000".
     cap_count = False
     capped = False
 
