@@ -98,10 +98,6 @@ def pages(ws) -> list[tuple[str, str]]:
     return out
 
 
-def pct(samples: list[float], p: float) -> float:
-    return api_list.pct(samples, p)
-
-
 def run(repeat: int, warmup: int) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -143,8 +139,8 @@ def run(repeat: int, warmup: int) -> list[dict]:
             "rows": shown,
             "count": count,
             "estimated": estimated,
-            "p50_ms": round(pct(times, 0.5), 1),
-            "p95_ms": round(pct(times, 0.95), 1),
+            "p50_ms": round(api_list.pct(times, 0.5), 1),
+            "p95_ms": round(api_list.pct(times, 0.95), 1),
         }
         results.append(row)
         flag = "" if row["p95_ms"] <= TARGET_MS else "  OVER"

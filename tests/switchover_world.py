@@ -98,3 +98,29 @@ def eligible(workspace, n, start=0, **kw):
         )
         creators.append(creator)
     return creators
+
+
+def sent_invitation(plan, creator, *, tag: str, language="en", marketplace="US", **kw):
+    """An invitation as the launch leaves it once sent (link for `tag` in `marketplace`)."""
+    from influencers.models import Invitation
+    from influencers.switchover.links import DOMAINS
+
+    return Invitation.objects.create(
+        workspace=plan.workspace,
+        plan=plan,
+        creator=creator,
+        status=Invitation.Status.SENT,
+        email=f"{tag.removesuffix('-20')}@example.com",
+        language=language,
+        marketplace=marketplace,
+        tracking_link=f"https://{DOMAINS[marketplace]}/dp/B0TESTASIN?tag={tag}",
+        tracking_id=tag,
+        **kw,
+    )
+
+
+def answer_path(plan_id: int, creator_id: int) -> str:
+    """The answer link's path (the link's host is SWITCHOVER_PUBLIC_BASE_URL)."""
+    from influencers.switchover.selection import answer_url
+
+    return "/" + answer_url(plan_id, creator_id).split("://", 1)[1].split("/", 1)[1]

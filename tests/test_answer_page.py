@@ -7,8 +7,8 @@ from django.core import signing
 from django.test import override_settings
 
 from influencers.models import ActivityEvent, Invitation, SwitchoverPlan
-from influencers.switchover.selection import ANSWER_SALT, answer_url
-from tests.switchover_world import eligible, make_plan
+from influencers.switchover.selection import ANSWER_SALT
+from tests.switchover_world import answer_path, eligible, make_plan, sent_invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +24,11 @@ def fresh_rate_counts():
 def invitation(workspace):
     plan = make_plan(workspace, status=SwitchoverPlan.Status.LAUNCHED)
     (creator,) = eligible(workspace, 1, language="zh-hans")
-    return Invitation.objects.create(
-        workspace=workspace,
-        plan=plan,
-        creator=creator,
-        status=Invitation.Status.SENT,
-        email="maker0@example.com",
-        language="zh-hans",
-        tracking_link="https://www.amazon.com/dp/B0TESTASIN?tag=maker0-20",
-        tracking_id="maker0-20",
-    )
+    return sent_invitation(plan, creator, tag="maker0-20", language="zh-hans")
 
 
 def path(invitation):
-    return answer_url(invitation.plan_id, invitation.creator_id).split("://", 1)[1].split("/", 1)[1]
+    return answer_path(invitation.plan_id, invitation.creator_id).lstrip("/")
 
 
 def test_opening_records_opened_once_and_shows_the_offer_in_the_creators_language(

@@ -205,9 +205,9 @@ def test_handle_prefix_search_pages_the_same_whether_matches_are_few_or_many(
     workspace, api, monkeypatch, fetched
 ):
     """Few handle matches are fetched by id first, many stay one statement: same pages."""
-    from influencers.selectors import api_creators
+    from influencers.selectors import creator_search
 
-    monkeypatch.setattr(api_creators, "HANDLE_MATCHES_FETCHED", fetched)
+    monkeypatch.setattr(creator_search, "IDS_FETCHED", fetched)
     for i in range(5):
         creator = f.CreatorFactory(workspace=workspace, display_name=f"Maker {i}")
         f.PlatformAccountFactory(

@@ -15,7 +15,14 @@ from influencers.switchover.marketplaces import (
     pick_products,
 )
 from tests.factories import ProductFactory
-from tests.switchover_world import Sink, eligible, make_plan, smtp_server
+from tests.switchover_world import (
+    Sink,
+    answer_path,
+    eligible,
+    make_plan,
+    sent_invitation,
+    smtp_server,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,19 +104,8 @@ def test_the_creators_page_shows_their_products_sample_offer_and_terms(client, w
     plan.terms = "One video within 14 days.\nDisclose #ad."
     plan.save()
     (creator,) = eligible(workspace, 1, country="DE")
-    Invitation.objects.create(
-        workspace=workspace,
-        plan=plan,
-        creator=creator,
-        status=Invitation.Status.SENT,
-        email="maker0@example.com",
-        language="en",
-        marketplace="DE",
-        tracking_link="https://www.amazon.de/dp/B0TESTASIN?tag=maker0-20",
-        tracking_id="maker0-20",
-    )
-    url = selection.answer_url(plan.pk, creator.pk).split("://", 1)[1]
-    html = client.get("/" + url.split("/", 1)[1]).content.decode()
+    sent_invitation(plan, creator, tag="maker0-20", marketplace="DE")
+    html = client.get(answer_path(plan.pk, creator.pk)).content.decode()
     assert "Lampe" in html and "Amazon DE" in html
     assert "Amazon US" not in html  # the US twin is not what this creator's link sells
     assert 'id="sample-offer"' in html and "ships within 3 days" in html

@@ -16,12 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from influencers.models import SavedView
-from influencers.selectors.estimates import estimated_rows
 from influencers.selectors.saved_views import saved_views_for
 from influencers.services.saved_views import saved_view_delete, saved_view_save
 
 from .mixins import current_workspace
-from .paginators import EXACT_BELOW
 
 COLUMNS_PARAM = "_cols"
 SESSION_KEY = "creator_list_columns"
@@ -101,12 +99,15 @@ class CreatorSavedViewsMixin:
             queryset = self.get_changelist_instance(fake).get_queryset(fake)
         except IncorrectLookupParameters:
             return "?"
-        # The planner's estimate first: counting a big view exactly for every list shown
-        # would cost seconds at 1M creators (influencers.admin.paginators).
-        estimate = estimated_rows(queryset)
-        if estimate >= EXACT_BELOW:
-            return _("about %(n)s") % {"n": f"{estimate:,}"}
-        return f"{queryset.count():,}"
+        # Counted as the list itself counts it (influencers.admin.paginators): an estimate
+        # for a huge view, a capped count for a name search, else exact.
+        paginator = self.get_paginator(fake, queryset, self.list_per_page)
+        n = f"{paginator.count:,}"
+        if paginator.capped:
+            return _("more than %(n)s") % {"n": n}
+        if paginator.estimated:
+            return _("about %(n)s") % {"n": n}
+        return n
 
     # --- save / delete -------------------------------------------------------------------------
 

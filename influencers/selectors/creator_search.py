@@ -42,8 +42,11 @@ class Term:
     asin_prefix: str = ""
 
     @property
-    def is_profile_url(self) -> bool:
-        return bool(self.handles)
+    def searches_names(self) -> bool:
+        """Is the text looked for among names? A name has letters and no "@"; a profile URL,
+        a handle, an address or a phone number is not (at 1M creators that arm reads every
+        name)."""
+        return not self.handles and "@" not in self.text and any(ch.isalpha() for ch in self.text)
 
 
 def _phones(raw: str) -> list[str]:
@@ -164,11 +167,10 @@ def _name_contains(text: str) -> Q:
 
 def scans_names(raw: str) -> bool:
     """Will this search read every name (a contains match no index serves)?"""
-    text = parse_term(raw).text
-    return bool(text) and "@" not in text and any(ch.isalpha() for ch in text)
+    return parse_term(raw).searches_names
 
 
-def _ids_or_subquery(matches):
+def ids_or_subquery(matches):
     """A few matching creators: their ids, as a literal list (PostgreSQL then probes them);
     many: the subquery. As one statement with the OR of every arm, the planner walked the
     whole list testing each creator against each arm: 5.7 s for one email at 1M creators."""
@@ -180,11 +182,8 @@ def search_condition(term: Term, *, workspace_id: int | None, contacts: bool) ->
     """Every way the term may find a creator, as one condition (the admin list; the
     queryset must alias `folded_name_alias`)."""
     if term.handles:  # a pasted profile URL means that profile
-        return Q(pk__in=_ids_or_subquery(handle_matches(term, workspace_id=workspace_id)))
-    # A name has letters and no "@": a handle, an address or a phone number is not searched
-    # among names (at 1M creators that arm is a scan of every name: ~200 ms).
-    looks_like_name = "@" not in term.text and any(ch.isalpha() for ch in term.text)
-    condition = _name_contains(term.text) if looks_like_name else Q(pk__in=[])
+        return Q(pk__in=ids_or_subquery(handle_matches(term, workspace_id=workspace_id)))
+    condition = _name_contains(term.text) if term.searches_names else Q(pk__in=[])
     # A plain word ("emma") starts thousands of handles and addresses: fetching their ids
     # first costs more (150 ms at 1M) than letting PostgreSQL hash them inside the page
     # query. Anything more specific (digits, dots, "@": a handle, an address, a phone, an
@@ -196,7 +195,7 @@ def search_condition(term: Term, *, workspace_id: int | None, contacts: bool) ->
         contact_matches(term, workspace_id=workspace_id) if contacts else None,
     ):
         if matches is not None:
-            condition |= Q(pk__in=matches if plain_word else _ids_or_subquery(matches))
+            condition |= Q(pk__in=matches if plain_word else ids_or_subquery(matches))
     return condition
 
 

@@ -23,7 +23,6 @@ from influencers.switchover.selection import problem_label
 
 S = Invitation.Status
 LIST_ROWS = 25
-FIRST_SALES_SHOWN = 50
 SKIPPED_SHOWN = 50
 ACCEPTED = (S.ACCEPTED, S.LIVE, S.FIRST_SALE)
 NO_ANSWER = (S.SENT, S.OPENED)
@@ -62,12 +61,9 @@ def plan_dashboard(plan: SwitchoverPlan) -> dict:
         "days": days,
         "days_chart": _days_chart(days),
         "acceptances": [{"day": d["day"], "n": d["accepted"]} for d in days if d["accepted"]],
-        "lists": _lists(plan, invitations),
+        "lists": _lists(plan, invitations, counts),
         "sales": _sales_totals(plan),
-        "first_sales_count": first.count(),
-        "first_sales": list(
-            first.select_related("creator").order_by("first_sale_at")[:FIRST_SALES_SHOWN]
-        ),
+        "first_sales_count": sum(first_sale_days.values()),
         "skipped": _skipped(plan),
     }
 
@@ -170,7 +166,7 @@ def _days_chart(days: list[dict]) -> str:
     return json.dumps({"labels": labels, "datasets": datasets})
 
 
-def _lists(plan, invitations) -> list[dict]:
+def _lists(plan, invitations, counts: dict[str, int]) -> list[dict]:
     """Who accepted, who declined, who has not answered: the latest few of each, linked to the
     creator, with a link to all of them in the invitations list."""
     changelist = reverse("admin:influencers_invitation_changelist")
@@ -179,10 +175,6 @@ def _lists(plan, invitations) -> list[dict]:
         ("declined", _("Declined"), (S.DECLINED,), "-answered_at"),
         ("no_answer", _("No answer yet"), NO_ANSWER, "sent_at"),
     )
-    counts = {
-        row["status"]: row["n"]
-        for row in invitations.values("status").annotate(n=Count("id")).order_by()
-    }
     out, shown = [], []
     for key, label, statuses, order in groups:
         rows = list(

@@ -20,7 +20,6 @@ from influencers.models import (
 )
 from influencers.services.events import event_record
 from influencers.switchover import launch, selection
-from influencers.switchover.skipped import SkipReport
 
 S = Invitation.Status
 P = SwitchoverPlan.Status
@@ -65,7 +64,7 @@ def switchover_plan_run(*, plan_id: int) -> int:
     remaining = plan.max_invitations - plan.invitations.count()
     drafted = 0
     queued: set[int] = set()
-    report = SkipReport()
+    report = selection.SkipReport()
 
     def draft(batch) -> int:
         ids = launch.draft_invitations(plan_id=plan_id, prepared=batch)

@@ -56,7 +56,7 @@ def problem_label(code: str) -> str:
 def held_back_by_consent(plan: SwitchoverPlan) -> int:
     """Creators matching the plan who are not invited because they have not consented: the
     preview and the dry run both say it, from this one count."""
-    return criteria_queryset(plan).filter(consent_to_contact=False).count()
+    return held_back_querysets(plan)[Problem.NO_CONSENT].count()
 
 
 @dataclass
@@ -341,37 +341,69 @@ def preview(plan: SwitchoverPlan, *, limit: int | None = None) -> list[Prepared]
     return [preparer.prepare(r) for r in rows]
 
 
-def dry_run(plan: SwitchoverPlan) -> dict:
-    """Everything a launch would do except writing and sending: counts and problems."""
-    preparer = Preparer(plan)
-    matched = 0
-    problems: dict[str, int] = {}
-    examples: list[dict] = []
-    would_send = 0
-    for row in criteria_queryset(plan).values(*COLUMNS).iterator(chunk_size=2000):
-        matched += 1
-        prepared = preparer.prepare(row)
-        if prepared.sendable:
-            if would_send < plan.max_invitations:
-                would_send += 1
-            continue
+class SkipReport:
+    """Who was left out and why: a count per problem code and the first few creators. The
+    dry run keeps each example's problems in words (the page shows them now); a launch keeps
+    codes (SwitchoverPlan.launch_report, put in words by whoever reads it later)."""
+
+    EXAMPLES = 50
+
+    def __init__(self, *, words: bool = False):
+        self.words = words
+        self.problems: dict[str, int] = {}
+        self.examples: list[dict] = []
+
+    def add(self, prepared: Prepared) -> None:
         for code in prepared.problems:
-            problems[code] = problems.get(code, 0) + 1
-        if len(examples) < 50:
-            examples.append(
+            self.problems[code] = self.problems.get(code, 0) + 1
+        if len(self.examples) < self.EXAMPLES:
+            self.examples.append(
                 {
                     "creator": prepared.creator_id,
                     "name": prepared.name,
-                    "problems": prepared.problem_texts,
+                    "problems": prepared.problem_texts if self.words else prepared.problems,
                 }
             )
+
+    def add_held_back(self, plan: SwitchoverPlan) -> None:
+        """The creators a launch never reads (filtered in SQL): a count and a few names each."""
+        for code, queryset in held_back_querysets(plan).items():
+            n = queryset.count()
+            if not n:
+                continue
+            self.problems[code] = self.problems.get(code, 0) + n
+            room = self.EXAMPLES - len(self.examples)
+            if room > 0:
+                for pk, name in queryset.values_list("pk", "display_name")[: min(room, 20)]:
+                    self.examples.append({"creator": pk, "name": name, "problems": [code]})
+
+    def as_json(self) -> dict:
+        return {
+            "at": timezone.now().isoformat(),
+            "problems": self.problems,
+            "examples": self.examples,
+        }
+
+
+def dry_run(plan: SwitchoverPlan) -> dict:
+    """Everything a launch would do except writing and sending: counts and problems."""
+    preparer = Preparer(plan)
+    report = SkipReport(words=True)
+    matched = would_send = 0
+    for row in criteria_queryset(plan).values(*COLUMNS).iterator(chunk_size=2000):
+        matched += 1
+        prepared = preparer.prepare(row)
+        if not prepared.sendable:
+            report.add(prepared)
+        elif would_send < plan.max_invitations:
+            would_send += 1
     already = plan.invitations.exclude(status=Invitation.Status.DRAFTED).count()
     return {
-        "held_back_by_consent": problems.get(Problem.NO_CONSENT, 0),
+        "held_back_by_consent": report.problems.get(Problem.NO_CONSENT, 0),
         "matched": matched,
         "would_send": would_send,
         "already_invited": already,
         "capped_at": plan.max_invitations,
-        "problems": problems,
-        "examples": examples,
+        "problems": report.problems,
+        "examples": report.examples,
     }

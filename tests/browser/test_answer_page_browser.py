@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from influencers.models import Invitation, SwitchoverPlan
-from influencers.switchover.selection import answer_url
+from influencers.models import SwitchoverPlan
 from tests.factories import WorkspaceFactory
-from tests.switchover_world import eligible, make_plan
+from tests.switchover_world import answer_path, eligible, make_plan, sent_invitation
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
@@ -23,18 +22,8 @@ def link(live_server):
     workspace = WorkspaceFactory(name="Acme 家居", slug="acme-home")
     plan = make_plan(workspace, status=SwitchoverPlan.Status.LAUNCHED)
     (creator,) = eligible(workspace, 1, language="zh-hans")
-    Invitation.objects.create(
-        workspace=workspace,
-        plan=plan,
-        creator=creator,
-        status=Invitation.Status.SENT,
-        email="maker0@example.com",
-        language="zh-hans",
-        tracking_link="https://www.amazon.com/dp/B0TESTASIN?tag=averyveryverylongcreatorhandle-20",
-        tracking_id="averyveryverylongcreatorhandle-20",
-    )
-    path = "/" + answer_url(plan.pk, creator.pk).split("://", 1)[1].split("/", 1)[1]
-    return f"{live_server.url}{path}"
+    sent_invitation(plan, creator, tag="averyveryverylongcreatorhandle-20", language="zh-hans")
+    return f"{live_server.url}{answer_path(plan.pk, creator.pk)}"
 
 
 def test_the_answer_page_fits_a_phone_in_both_languages(page, link):
