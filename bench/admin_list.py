@@ -84,8 +84,10 @@ def pages(ws) -> list[tuple[str, str]]:
         ("filter engagement", "engagement_rate_from=10"),
         ("filter GMV", "rollup_gmv_from=1000"),
         ("search name", "q=emma"),
-        # A name no creator has: every name is read (a contains match no index serves).
+        # A name no creator has, and one creator's whole name: the name trigrams
+        # (creator_name_trigrams) answer both without reading the names.
         ("search rare name", "q=d%C3%ADaz"),
+        ("search full name", "q=Ava%20Adams%20226466"),
         ("search handle", "q=%40emma.s"),
         ("search email", f"q={email}"),
     ]

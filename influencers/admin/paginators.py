@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from influencers.selectors.creator_search import SEARCH_SAMPLE
 from influencers.selectors.estimates import estimated_rows
 
 EXACT_BELOW = 20_000  # an estimate under this is counted exactly (a few ms)
@@ -30,6 +31,14 @@ class EstimatedCountPaginator(Paginator):
         if not hasattr(object_list, "query"):
             return super().count
         if self.cap_count:
+            sample = getattr(object_list.query, SEARCH_SAMPLE, None)
+            if sample:
+                # Matches of the search found beforehand: if the list's filters keep more
+                # than COUNT_CAP of them, that is all the count says (a probe by id).
+                n = object_list.filter(pk__in=sample).order_by().values("pk")[: COUNT_CAP + 1]
+                if n.count() > COUNT_CAP:
+                    self.capped = True
+                    return COUNT_CAP
             n = object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
             self.capped = n > COUNT_CAP
             return min(n, COUNT_CAP)

@@ -370,7 +370,13 @@ class PlatformAccount(WorkspaceOwnedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["creator", "platform"], name="account_creator_platform"),
+            # handle_normalised included: a search probes a creator's handles (an EXISTS per
+            # creator walked) from the index alone.
+            models.Index(
+                fields=["creator", "platform"],
+                include=["handle_normalised"],
+                name="account_creator_platform",
+            ),
             models.Index(
                 fields=["workspace", "platform", "followers"], name="account_ws_followers"
             ),

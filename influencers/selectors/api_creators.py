@@ -183,13 +183,13 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
         # column (an index), then fetches 50 rows; in one statement PostgreSQL read the wide
         # row of every creator it walked past (38,000 for '@emma.s': 98 -> 27 ms).
         return _either(qs, [found])
-    qs = qs.alias(search_fname=creator_search.folded_name())
-    arms = [Q(search_fname__startswith=parsed.text)]
-    # Each arm probed per creator in page order (EXISTS): a common word ("emma") finds its 50
-    # after a few thousand creators, instead of hashing its ~40,000 handles and addresses.
-    for matches in (handles, by_contact, creator_search.asin_matches(parsed, workspace_id=ws)):
-        if matches is not None:
-            arms.append(Q(Exists(matches.filter(creator_id=OuterRef("pk")))))
+    qs = creator_search.with_name_aliases(qs)
+    arms = [creator_search.name_starts(parsed.text)]
+    # Each other way probed per creator in page order (EXISTS, from a (creator, ...) index):
+    # a common word ("emma") finds its 50 after a few thousand creators, instead of hashing
+    # its ~40,000 handles and addresses.
+    ways = creator_search.other_ways(parsed, workspace_id=ws, contacts=contacts)
+    arms += [Q(probe) for _matches, probe in ways]
     return _either(qs, arms)
 
 

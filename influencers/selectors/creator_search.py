@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 from django.conf import settings
-from django.db.models import Q
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
 from django.db.models.functions import Lower, Reverse
 
 from influencers.models import Collaboration, ContactMethod, PlatformAccount
@@ -156,13 +157,72 @@ def asin_matches(term: Term, *, workspace_id: int | None):
 IDS_FETCHED = 5000
 
 
-def _name_contains(text: str) -> Q:
-    """The name contains the (folded) text. Folding (translate) costs ~4 us a name, 4 s over
-    1,000,000 creators; a name written in ASCII only folds to its lower case, so only names
-    with other characters are folded (0.5 s over the same pool)."""
-    return Q(name_lower_alias__contains=text) | (
-        ~Q(display_name__regex=r"^[ -~]*$") & Q(folded_name_alias__contains=text)
+class NameTrigrams(Func):
+    """influencers_name_trigrams(workspace, folded text): the workspace-tagged three-letter
+    pieces of a folded name, indexed by creator_name_trigrams (migration 0034)."""
+
+    function = "influencers_name_trigrams"
+    output_field = ArrayField(TextField())
+
+
+def name_trigrams():
+    return NameTrigrams(F("workspace_id"), folded_name())
+
+
+def _ascii_first(lookup: str, text: str) -> Q:
+    """The name (lower case) or its accent-folded form matches `lookup` (contains /
+    startswith) the folded text, tested name by name. Folding (translate) costs ~4 us a
+    name; a name written in ASCII only folds to its lower case, so only the others are
+    folded (a page of "emma" walked 2,100 names: 15 -> 2 ms)."""
+    return Q(**{f"name_lower_alias__{lookup}": text}) | (
+        ~Q(display_name__regex=r"^[ -~]*$") & Q(**{f"folded_name_alias__{lookup}": text})
     )
+
+
+def name_contains(text: str) -> Q:
+    return _ascii_first("contains", text)
+
+
+def name_starts(text: str) -> Q:
+    return _ascii_first("startswith", text)
+
+
+def with_name_aliases(queryset):
+    """The aliases name_contains() / name_starts() test."""
+    return queryset.alias(folded_name_alias=folded_name(), name_lower_alias=Lower("display_name"))
+
+
+def name_matches(queryset, term: Term, *, workspace_id: int | None):
+    """The creators whose name contains the text, found through creator_name_trigrams (a name
+    holds every three-letter piece of the text; the exact test runs on those few only), as
+    `creator_id` rows like the other ways; None when no index serves the text (under three
+    letters, or every workspace at once)."""
+    if workspace_id is None or len(term.text) < 3:
+        return None
+    pieces = NameTrigrams(Value(workspace_id), Value(term.text))
+    return (
+        with_name_aliases(queryset.filter(workspace_id=workspace_id))
+        .alias(name_trigrams_alias=name_trigrams())
+        # The exact test first: the trigrams of a name cost more than the test, and only
+        # the index should compute them.
+        .filter(name_contains(term.text), name_trigrams_alias__contains=pieces)
+        .values(creator_id=F("pk"))
+    )
+
+
+def other_ways(term: Term, *, workspace_id: int | None, contacts: bool) -> list[tuple]:
+    """(matches in the workspace, a probe of one creator's) for each way other than the
+    name that the term reads as: handle, ASIN, and (for roles that may) contact. The probe
+    (EXISTS on the outer creator) leaves the workspace out: the creator is the workspace's
+    already, and the probe is then read from a (creator, ...) index alone."""
+    ways = [handle_matches, asin_matches] + ([contact_matches] if contacts else [])
+    out = []
+    for way in ways:
+        scoped = way(term, workspace_id=workspace_id)
+        if scoped is not None:
+            probe = way(term, workspace_id=None).filter(creator_id=OuterRef("pk"))
+            out.append((scoped, Exists(probe)))
+    return out
 
 
 def scans_names(raw: str) -> bool:
@@ -174,28 +234,53 @@ def ids_or_subquery(matches):
     """A few matching creators: their ids, as a literal list (PostgreSQL then probes them);
     many: the subquery. As one statement with the OR of every arm, the planner walked the
     whole list testing each creator against each arm: 5.7 s for one email at 1M creators."""
-    ids = list(matches.values_list("creator_id", flat=True)[: IDS_FETCHED + 1])
-    return ids if len(ids) <= IDS_FETCHED else matches
+    # No ORDER BY: any IDS_FETCHED + 1 of them say "many" (a model's default ordering
+    # would sort every match first).
+    ids = list(matches.order_by().values_list("creator_id", flat=True)[: IDS_FETCHED + 1])
+    if len(ids) <= IDS_FETCHED:
+        return ids
+    matches.fetched = ids  # a sample of the many (search() counts with it)
+    return matches
 
 
-def search_condition(term: Term, *, workspace_id: int | None, contacts: bool) -> Q:
+def search_condition(
+    term: Term, *, workspace_id: int | None, contacts: bool, creators, sample: list | None = None
+) -> Q:
     """Every way the term may find a creator, as one condition (the admin list; the
-    queryset must alias `folded_name_alias`)."""
+    queryset must have with_name_aliases()).
+
+    Each way (name, handle, ASIN, contact) is first asked for its few matching ids (each an
+    index look-up). When every way finds few, the list is those ids: PostgreSQL fetches them
+    and counts them exactly, whatever else the list filters on — a name nobody has costs
+    nothing. When a way finds thousands ("emma" at 1M creators), the page is found by
+    walking the list in its order and testing each creator (its name; that way's matches,
+    hashed), which finds a page within a few thousand creators. `sample`, when given,
+    receives the ids fetched from the first way that found many (see search())."""
     if term.handles:  # a pasted profile URL means that profile
         return Q(pk__in=ids_or_subquery(handle_matches(term, workspace_id=workspace_id)))
-    condition = _name_contains(term.text) if term.searches_names else Q(pk__in=[])
-    # A plain word ("emma") starts thousands of handles and addresses: fetching their ids
-    # first costs more (150 ms at 1M) than letting PostgreSQL hash them inside the page
-    # query. Anything more specific (digits, dots, "@": a handle, an address, a phone, an
-    # ASIN) matches few, and the ids first spare the page query a walk of the whole list.
-    plain_word = all(ch.isalpha() or ch == " " for ch in term.text)
-    for matches in (
-        handle_matches(term, workspace_id=workspace_id),
-        asin_matches(term, workspace_id=workspace_id),
-        contact_matches(term, workspace_id=workspace_id) if contacts else None,
-    ):
-        if matches is not None:
-            condition |= Q(pk__in=matches if plain_word else ids_or_subquery(matches))
+    # A way with thousands of matches is hashed once for the walk (pk IN its matches): inside
+    # this OR, PostgreSQL turns a per-creator probe into the same hash, but of every
+    # workspace's matches (the probe leaves the workspace out), reading a whole table.
+    ways = [
+        (matches, Q(pk__in=matches))
+        for matches, _probe in other_ways(term, workspace_id=workspace_id, contacts=contacts)
+    ]
+    if term.searches_names:
+        by_name = name_matches(creators, term, workspace_id=workspace_id)
+        # No index for this text: tested name by name.
+        ways.insert(0, (by_name, name_contains(term.text)))
+    few: set[int] = set()
+    condition = Q(pk__in=[])
+    for matches, tested_one_by_one in ways:
+        found = None if matches is None else ids_or_subquery(matches)
+        if isinstance(found, list):
+            few.update(found)
+            continue
+        if found is not None and sample is not None and not sample:
+            sample.extend(found.fetched)
+        condition |= tested_one_by_one
+    if few:
+        condition |= Q(pk__in=sorted(few))
     return condition
 
 
@@ -203,6 +288,20 @@ def search(queryset, raw: str, *, workspace_id: int | None, contacts: bool):
     term = parse_term(raw)
     if not term.text:
         return queryset
-    return queryset.alias(
-        folded_name_alias=folded_name(), name_lower_alias=Lower("display_name")
-    ).filter(search_condition(term, workspace_id=workspace_id, contacts=contacts))
+    sample: list[int] = []
+    condition = search_condition(
+        term,
+        workspace_id=workspace_id,
+        contacts=contacts,
+        creators=queryset.model.objects,
+        sample=sample,
+    )
+    found = with_name_aliases(queryset).filter(condition)
+    # Some way matched more than IDS_FETCHED creators: the list's count (capped, see
+    # influencers.admin.paginators) first looks among those fetched ones, an index probe,
+    # instead of walking the list until it has found enough.
+    setattr(found.query, SEARCH_SAMPLE, sample)
+    return found
+
+
+SEARCH_SAMPLE = "search_sample_ids"  # an attribute of the Query (clones keep it)
