@@ -188,8 +188,11 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
     # Each other way probed per creator in page order (EXISTS, from a (creator, ...) index):
     # a common word ("emma") finds its 50 after a few thousand creators, instead of hashing
     # its ~40,000 handles and addresses.
+    # In one OR (not paged: an export), PostgreSQL turns the probes into one hash of their
+    # matches, which must then be the workspace's (an index range), not every workspace's.
+    paged = getattr(qs.query, KEYSET_PAGED, False)
     ways = creator_search.other_ways(parsed, workspace_id=ws, contacts=contacts)
-    arms += [Q(probe) for _matches, probe in ways]
+    arms += [Q(probe) if paged else Q(pk__in=matches) for matches, probe in ways]
     return _either(qs, arms)
 
 
