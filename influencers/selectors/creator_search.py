@@ -221,8 +221,18 @@ def other_ways(term: Term, *, workspace_id: int | None, contacts: bool) -> list[
         scoped = way(term, workspace_id=workspace_id)
         if scoped is not None:
             probe = way(term, workspace_id=None).filter(creator_id=OuterRef("pk"))
-            out.append((scoped, Exists(probe)))
+            out.append((scoped, Probe(probe)))
     return out
+
+
+class Probe(Exists):
+    """EXISTS evaluated for each creator walked, never hashed. Inside an OR, PostgreSQL
+    otherwise turns it into a hash of every match (every workspace's, as the probe leaves
+    the workspace out): 39,000 handles and a read of the whole contact table for "emma"
+    before the first row (a page 105 -> 35 ms at 1M). OFFSET 0 is PostgreSQL's documented
+    fence: a subquery with an OFFSET is not rewritten."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
 def scans_names(raw: str) -> bool:
@@ -253,17 +263,14 @@ def search_condition(
     index look-up). When every way finds few, the list is those ids: PostgreSQL fetches them
     and counts them exactly, whatever else the list filters on — a name nobody has costs
     nothing. When a way finds thousands ("emma" at 1M creators), the page is found by
-    walking the list in its order and testing each creator (its name; that way's matches,
-    hashed), which finds a page within a few thousand creators. `sample`, when given,
+    walking the list in its order and testing each creator (its name; a probe of that way's
+    index), which finds a page within a few thousand creators. `sample`, when given,
     receives the ids fetched from the first way that found many (see search())."""
     if term.handles:  # a pasted profile URL means that profile
         return Q(pk__in=ids_or_subquery(handle_matches(term, workspace_id=workspace_id)))
-    # A way with thousands of matches is hashed once for the walk (pk IN its matches): inside
-    # this OR, PostgreSQL turns a per-creator probe into the same hash, but of every
-    # workspace's matches (the probe leaves the workspace out), reading a whole table.
     ways = [
-        (matches, Q(pk__in=matches))
-        for matches, _probe in other_ways(term, workspace_id=workspace_id, contacts=contacts)
+        (matches, Q(probe))
+        for matches, probe in other_ways(term, workspace_id=workspace_id, contacts=contacts)
     ]
     if term.searches_names:
         by_name = name_matches(creators, term, workspace_id=workspace_id)
