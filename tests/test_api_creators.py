@@ -222,6 +222,34 @@ def test_handle_prefix_search_pages_the_same_whether_matches_are_few_or_many(
     assert second["next"] is None
 
 
+@pytest.mark.parametrize("fetched", [0, 1, 5000])
+def test_a_word_search_pages_the_same_whether_each_way_finds_few_or_many(
+    workspace, api, monkeypatch, fetched
+):
+    """A plain word matches names by their start, handles and the start of an email; a way
+    with few matches is answered by their ids, one with many by probing each creator in
+    page order (and a way with none costs nothing: at 1M creators a probe for a word nobody
+    has walked every creator, 4 s). Same pages either way."""
+    from influencers.selectors import creator_search
+
+    monkeypatch.setattr(creator_search, "IDS_FETCHED", fetched)
+    by_name = [f.CreatorFactory(workspace=workspace, display_name=f"Nova {i}") for i in range(2)]
+    by_handle = f.CreatorFactory(workspace=workspace, display_name="Handle Only")
+    f.PlatformAccountFactory(creator=by_handle, handle="@novastar", handle_normalised="novastar")
+    by_email = f.CreatorFactory(workspace=workspace, display_name="Email Only")
+    f.ContactMethodFactory(
+        creator=by_email, value="nova@example.org", value_normalised="nova@example.org"
+    )
+    f.CreatorFactory(workspace=workspace, display_name="Not Me")
+    expected = [c.display_name for c in [*by_name, by_handle, by_email]]
+    first = api.get(URL, {"search": "nova", "page_size": 3, "ordering": "created"}).json()
+    second = api.get(first["next"]).json()
+    assert [r["display_name"] for r in first["results"] + second["results"]] == expected
+    assert second["next"] is None
+    nobody = api.get(URL, {"search": "zzqx"}).json()
+    assert nobody["results"] == []
+
+
 def test_owner_and_date_filters(pool, api):
     assert _names(api, owner=api.user.pk) == ["Alpha"]
     before = (timezone.now() - dt.timedelta(days=1)).isoformat()

@@ -10,7 +10,9 @@ and for the search term (influencers.selectors.creator_search), so both sides al
 body has a FROM, so PostgreSQL never inlines it and the index expression is matched by call.
 
 account_creator_platform also holds the handle: a search that walks the list in its order
-probes each creator's handles from the index alone (no table read per creator)."""
+probes each creator's handles from the index alone (no table read per creator);
+contact_ws_value_prefix holds the creator: the creators an address's start matches are read
+from the index alone."""
 
 from django.db import migrations, models
 
@@ -51,6 +53,16 @@ class Migration(migrations.Migration):
                 fields=["creator", "platform"],
                 include=("handle_normalised",),
                 name="account_creator_platform",
+            ),
+        ),
+        migrations.RemoveIndex(model_name="contactmethod", name="contact_ws_value_prefix"),
+        migrations.AddIndex(
+            model_name="contactmethod",
+            index=models.Index(
+                fields=["workspace", "kind", "value_normalised"],
+                opclasses=["int8_ops", "text_ops", "varchar_pattern_ops"],
+                include=("creator",),
+                name="contact_ws_value_prefix",
             ),
         ),
     ]

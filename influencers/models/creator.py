@@ -457,9 +457,11 @@ class ContactMethod(WorkspaceOwnedModel):
         indexes = [
             models.Index(fields=["workspace", "kind", "value_normalised"], name="contact_ws_value"),
             # Search by the start of an email, and by its domain (the reversed value's start).
+            # creator_id included: the matching creators are read from the index alone.
             models.Index(
                 fields=["workspace", "kind", "value_normalised"],
                 opclasses=["int8_ops", "text_ops", "varchar_pattern_ops"],
+                include=["creator"],
                 name="contact_ws_value_prefix",
             ),
             # An email's domain is searched as the start of the reversed value:

@@ -185,14 +185,18 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
         return _either(qs, [found])
     qs = creator_search.with_name_aliases(qs)
     arms = [creator_search.name_starts(parsed.text)]
-    # Each other way probed per creator in page order (EXISTS, from a (creator, ...) index):
-    # a common word ("emma") finds its 50 after a few thousand creators, instead of hashing
-    # its ~40,000 handles and addresses.
-    # In one OR (not paged: an export), PostgreSQL turns the probes into one hash of their
-    # matches, which must then be the workspace's (an index range), not every workspace's.
     paged = getattr(qs.query, KEYSET_PAGED, False)
-    ways = creator_search.other_ways(parsed, workspace_id=ws, contacts=contacts)
-    arms += [Q(probe) if paged else Q(pk__in=matches) for matches, probe in ways]
+    for matches, probe in creator_search.other_ways(parsed, workspace_id=ws, contacts=contacts):
+        found = creator_search.ids_or_subquery(matches)
+        if isinstance(found, list):  # few ("ava.adams", or nobody): those ids
+            arms.append(Q(pk__in=found))
+        elif paged:
+            # Thousands ("emma"): each creator probed in page order (an index look-up),
+            # which finds a page within a few thousand creators, instead of hashing ~40,000
+            # handles and addresses first.
+            arms.append(Q(probe))
+        else:  # one OR (an export): hashed once, the workspace's matches only
+            arms.append(Q(pk__in=matches))
     return _either(qs, arms)
 
 
