@@ -607,19 +607,9 @@ def queries(ws: int, small_ws: int) -> list[dict]:
             "WHERE a.workspace_id = %(ws)s AND a.handle_normalised LIKE 'emma.s%%') "
             "ORDER BY c.created_at DESC, c.id DESC",
         },
-        {
-            "name": "search name or handle",
-            "params": "search=emma",
-            # Name (accents folded), handle or the start of an email (the owner may search
-            # contacts): influencers.selectors.creator_search.
-            "where": "(c.id IN (SELECT u.id FROM influencers_creator u WHERE u.workspace_id = "
-            f"%(ws)s AND {FOLDED_NAME} LIKE 'emma%%') OR c.id IN (SELECT a.creator_id "
-            "FROM influencers_platformaccount a WHERE a.workspace_id = %(ws)s "
-            "AND a.handle_normalised LIKE 'emma%%') OR c.id IN (SELECT m.creator_id "
-            "FROM influencers_contactmethod m WHERE m.workspace_id = %(ws)s "
-            "AND m.kind = 'email' AND m.value_normalised LIKE 'emma%%')) "
-            "ORDER BY c.created_at DESC, c.id DESC",
-        },
+        _word_search("search name or handle", "emma"),
+        # A word nobody has: every way finds no id, nothing is walked.
+        _word_search("search a word nobody has", "zzqx"),
         {
             "name": "order by followers",
             "params": "ordering=-followers",
@@ -639,6 +629,22 @@ def queries(ws: int, small_ws: int) -> list[dict]:
             "ORDER BY c.created_at DESC, c.id DESC",
         },
     ]
+
+
+def _word_search(name: str, word: str) -> dict:
+    """Name (accents folded), handle or the start of an email (the owner may search
+    contacts): influencers.selectors.creator_search."""
+    return {
+        "name": name,
+        "params": f"search={word}",
+        "where": "(c.id IN (SELECT u.id FROM influencers_creator u WHERE u.workspace_id = "
+        f"%(ws)s AND {FOLDED_NAME} LIKE '{word}%%') OR c.id IN (SELECT a.creator_id "
+        "FROM influencers_platformaccount a WHERE a.workspace_id = %(ws)s "
+        f"AND a.handle_normalised LIKE '{word}%%') OR c.id IN (SELECT m.creator_id "
+        "FROM influencers_contactmethod m WHERE m.workspace_id = %(ws)s "
+        f"AND m.kind = 'email' AND m.value_normalised LIKE '{word}%%')) "
+        "ORDER BY c.created_at DESC, c.id DESC",
+    }
 
 
 def _iso(value):
