@@ -281,7 +281,7 @@ def search_condition(
     for matches, tested_one_by_one in ways:
         found = None if matches is None else ids_or_subquery(matches)
         if isinstance(found, list):
-            few.update(found)
+            few |= set(found)
             continue
         if found is not None and sample is not None and not sample:
             sample.extend(found.fetched)
