@@ -68,7 +68,22 @@ class DateTimeFilter(df.IsoDateTimeFilter):
     field_class = StorableDateTimeField
 
 
-class CreatorFilter(df.FilterSet):
+class FormBuiltOnce(df.FilterSet):
+    """django-filter builds a form class, and a form field for every filter, on each request
+    (~1.5 ms of a ~10 ms creators page). Built once per FilterSet class here, which is only
+    right when no field depends on the request (no queryset chosen per workspace, as a
+    ModelChoiceFilter would): the form itself is still per request."""
+
+    def get_form_class(self):
+        cls = type(self)
+        form = cls.__dict__.get("_form_class_built")
+        if form is None:
+            form = super().get_form_class()
+            cls._form_class_built = form
+        return form
+
+
+class CreatorFilter(FormBuiltOnce):
     status = ChoicesFilter(choices=CreatorStatus.choices)
     platform = ChoicesFilter(choices=Platform.choices, method="filter_platform")
     country = df.CharFilter(method="filter_country", max_length=2)
