@@ -186,6 +186,7 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
     qs = creator_search.with_name_aliases(qs)
     arms = [creator_search.name_starts(parsed.text)]
     paged = getattr(qs.query, KEYSET_PAGED, False)
+    probes = Q()
     for matches, probe in creator_search.other_ways(parsed, workspace_id=ws, contacts=contacts):
         found = creator_search.ids_or_subquery(matches)
         if isinstance(found, list):  # few ("ava.adams", or nobody): those ids
@@ -193,10 +194,13 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
         elif paged:
             # Thousands ("emma"): each creator probed in page order (an index look-up),
             # which finds a page within a few thousand creators, instead of hashing ~40,000
-            # handles and addresses first.
-            arms.append(Q(probe))
+            # handles and addresses first. One walk probes every such way (a creator
+            # found by its handle is not probed for its address).
+            probes |= Q(probe)
         else:  # one OR (an export): hashed once, the workspace's matches only
             arms.append(Q(pk__in=matches))
+    if probes:
+        arms.append(probes)
     return _either(qs, arms)
 
 
