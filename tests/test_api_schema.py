@@ -78,6 +78,8 @@ def test_id_filters_have_the_bounds_the_filter_enforces(openapi, api):
 def test_bulk_and_merge_lists_may_not_be_empty(openapi, api):
     items = _component(openapi, "BulkMetricSnapshotRequest")["properties"]["items"]
     assert items["minItems"] == 1 and items["maxItems"] == 5000
+    # Each item is shaped like a single create (the schema says which fields, not just "object").
+    assert items["items"] == {"$ref": "#/components/schemas/BulkMetricItemRequest"}
     others = _component(openapi, "CreatorMergeInputRequest")["properties"]["others"]
     assert others["minItems"] == 1
     response = api.post("/api/v1/metric-snapshots/bulk/", {"items": []}, format="json")

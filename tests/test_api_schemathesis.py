@@ -7,9 +7,12 @@ enforces, and the server must accept what the schema allows."""
 
 import uuid
 
+import phonenumbers
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from phonenumbers import PhoneNumberFormat
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 from schemathesis.config._checks import (
@@ -18,6 +21,7 @@ from schemathesis.config._checks import (
 )
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from influencers.models import ScoringWeights
 from tests.api_world import build_world
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, api_token_for
 
@@ -89,12 +93,21 @@ def fuzz_owner(workspace, other_workspace):
 def _as_a_client_would_send(case, references) -> None:
     """What a schema cannot say about a valid request, filled in for schema-valid cases only
     (schema-invalid ones go as generated, to be refused):
-    - an id in the body must name a record of the caller's workspace (a random id is "does
-      not exist", 400); the ones a record belongs by (creator, collaboration, post) name one
-      consistent set from the seeded world;
+    - an id in the body (or in a bulk body's items) must name a record of the caller's
+      workspace (a random id is "does not exist", 400); the ones a record belongs by (creator,
+      collaboration, post) name one consistent set from the seeded world;
     - an Idempotency-Key names one request: the generator draws the same few keys for
       different bodies, which the server rightly answers 422;
-    - a cursor is one the server handed out in a `next` link (any other is 400)."""
+    - a cursor is one the server handed out in a `next` link (any other is 400);
+    - a campaign ends on or after the day it starts (dates drawn the other way round are
+      swapped);
+    - the readiness weights are not all zero: a body setting every weight it names to 0 sets
+      the first to 1 (a body naming one weight above zero, or none, leaves some above zero);
+    - a {store_id} in the Amazon tracking ID pattern stands for the store ID's letters and
+      digits, and the tracking ID built must stay within 64 characters: the store ID sent is
+      empty;
+    - a plan has one message per language: a message repeating an earlier one's language is
+      left out."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return
     if case.headers and "Idempotency-Key" in case.headers:
@@ -103,37 +116,48 @@ def _as_a_client_would_send(case, references) -> None:
         case.query.pop("cursor", None)
     if not isinstance(case.body, dict):
         return
+    body = case.body
+    for record in [body, *(i for i in body.get("items", ()) if isinstance(i, dict))]:
+        _name_seeded_records(record, references)
+    if body.get("starts_on") and body.get("ends_on") and body["ends_on"] < body["starts_on"]:
+        body["starts_on"], body["ends_on"] = body["ends_on"], body["starts_on"]
+    if case.operation.path == "/api/v1/scoring-weights/":
+        weights = [name for name in ScoringWeights.COMPONENTS if name in body]
+        if weights and not any(body[name] for name in weights):
+            body[weights[0]] = 1
+    if case.operation.path == "/api/v1/amazon-link-settings/" and "store_id" in body:
+        body["store_id"] = ""
+    if isinstance(body.get("messages"), list):
+        languages = [str(m.get("language", "")).strip().lower() for m in body["messages"]]
+        body["messages"] = [
+            m for i, m in enumerate(body["messages"]) if languages[i] not in languages[:i]
+        ]
+
+
+def _name_seeded_records(record: dict, references) -> None:
     for name, real in references.items():
-        value = case.body.get(name)
+        value = record.get(name)
         if isinstance(value, int) and not isinstance(value, bool):
-            case.body[name] = real
+            record[name] = real
         elif isinstance(value, list) and value and all(isinstance(v, int) for v in value):
-            case.body[name] = [real]
+            record[name] = [real]
 
 
-# Operations whose schema-valid requests can still break a rule no JSON Schema states, each
-# answered 400 with the field named: positive_data_acceptance is left out for them only (every
-# other check still runs). Each is a candidate for a schema pattern or a server change.
+def _phone_numbers() -> list[str]:
+    """A valid number of every region phonenumbers knows, international (E.164)."""
+    numbers = (phonenumbers.example_number(region) for region in phonenumbers.SUPPORTED_REGIONS)
+    return sorted(phonenumbers.format_number(n, PhoneNumberFormat.E164) for n in numbers if n)
+
+
+# `format: phone` (a contact of kind phone or WhatsApp, influencers/api/schema.py).
+schemathesis.openapi.format("phone", st.sampled_from(_phone_numbers()))
+
+# Schema-valid requests the server may still refuse, for a reason no JSON Schema states; every
+# other check runs for them, and positive_data_acceptance everywhere else.
 RULES_NO_SCHEMA_STATES = {
-    # Django's URLValidator refuses host labels over 63 characters; a phone must parse for
-    # the creator's country; an Associates tracking ID has a store-specific shape.
-    "POST /api/v1/agencies/": "website: URLValidator's host rules",
-    "POST /api/v1/collaborations/": "tracking_link: URLValidator's host rules",
-    "POST /api/v1/content-posts/": "url: URLValidator's host rules",
-    "POST /api/v1/creators/": "contacts: phone numbers must parse (phonenumbers)",
-    "PUT /api/v1/amazon-link-settings/": "tracking_id_pattern: an Associates tracking ID",
-    "PATCH /api/v1/amazon-link-settings/": "tracking_id_pattern: an Associates tracking ID",
-    # Cross-field rules.
-    "PUT /api/v1/scoring-weights/": "at least one weight above zero",
-    "PATCH /api/v1/scoring-weights/": "at least one weight above zero",
-    "POST /api/v1/switchover-plans/": "statuses may not include do_not_contact",
-    "POST /api/v1/campaigns/": "ends_on not before starts_on",
-    "POST /api/v1/products/": "price >= 0 is a database check on a decimal string",
-    "POST /api/v1/metric-snapshots/": "sales/commission >= 0, database checks on decimal strings",
-    # Each item is shaped like a single create, which the envelope's schema does not repeat.
-    "POST /api/v1/metric-snapshots/bulk/": "items are free-form objects in the schema",
-    # column_mapping is a JSON object inside a multipart form field.
-    "POST /api/v1/imports/": "column_mapping: JSON in a form field",
+    # A handle (or profile URL) of up to 200 characters is read for its platform: the handle
+    # part, lower-cased, has at most 100.
+    "POST /api/v1/creators/": "accounts.handle: a handle is at most 100 characters",
 }
 
 schema = _load_schema()

@@ -1,5 +1,6 @@
 """Imports and the creator export over the REST API."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -48,6 +49,20 @@ def test_upload_answers_202_and_the_job_reports_progress_and_errors(
 def test_only_managers_and_owners_may_import(api_as):
     assert _upload(api_as("member")).status_code == 403
     assert _upload(api_as("viewer")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_column_mapping_names_fields_by_text_and_unknown_form_fields_are_refused(api):
+    mapped = _upload(api, column_mapping=json.dumps({"Creator Name": "display_name", "Nick": None}))
+    assert mapped.status_code == 202, mapped.content
+    assert ImportJob.objects.get().column_mapping == {"Creator Name": "display_name", "Nick": ""}
+    for mapping in ({"Creator Name": 0}, {"Creator Name": False}, [], 0):
+        refused = _upload(api, column_mapping=json.dumps(mapping))
+        assert refused.status_code == 400 and "column_mapping" in refused.json()["errors"]
+    typo = _upload(api, colum_mapping="{}")
+    assert typo.status_code == 400
+    assert typo.json()["errors"] == {"colum_mapping": ["Unknown field."]}
+    assert ImportJob.objects.count() == 1
 
 
 @pytest.mark.django_db

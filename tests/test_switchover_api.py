@@ -131,7 +131,8 @@ def test_a_plan_cannot_target_do_not_contact_creators(workspace, api):
         PLANS, _plan_body(workspace, statuses=["active", "do_not_contact"]), format="json"
     )
     assert response.status_code == 400
-    assert "do-not-contact" in str(response.json()["errors"]["statuses"])
+    errors = response.json()["errors"]
+    assert "do-not-contact" in str({k: v for k, v in errors.items() if k.startswith("statuses")})
     assert not SwitchoverPlan.objects.exists()
 
 
@@ -305,6 +306,11 @@ def test_link_settings_and_weights_are_owner_only(workspace, api, api_as):
     assert response.json()["example"] == "https://www.amazon.com/dp/B000000000?tag=sample-21"
     bad = api.patch(url, {"tracking_id_pattern": "no good"})
     assert bad.status_code == 400 and "tracking_id_pattern" in bad.json()["errors"]
+    # An empty store ID would leave the tracking ID without its first character.
+    bad = api.patch(url, {"store_id": "shop", "tracking_id_pattern": "{store_id}-{handle}-20"})
+    assert bad.status_code == 400 and "tracking_id_pattern" in bad.json()["errors"]
+    ok = api.patch(url, {"store_id": "shop", "tracking_id_pattern": "{handle}-{store_id}-20"})
+    assert ok.json()["example"].endswith("tag=sample-shop-20")
 
     url = "/api/v1/scoring-weights/"
     assert api.get(url).json()["reach"] == 25

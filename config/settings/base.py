@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "ContactKindEnum": "influencers.models.creator.ContactMethod.Kind",
         "CollaborationTypeEnum": "influencers.models.collaboration.CollaborationType",
         "MarketplaceEnum": "influencers.models.commerce.Marketplace",
+        "InvitableCreatorStatusEnum": "influencers.api.serializers.switchover.INVITABLE_STATUSES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -5,7 +5,7 @@ lists, ids), so the schema refuses exactly what the server refuses (schemathesis
 tests/test_api_schemathesis.py)."""
 
 import django_filters as df
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -16,6 +16,8 @@ from influencers.api.errors import PROBLEM_CONTENT_TYPE
 from influencers.api.filters import DateTimeFilter
 from influencers.api.pagination import PageNumberPagination
 from influencers.api.serializers.base import MAX_ID, StrictMixin, WorkspacePrimaryKeyField
+from influencers.models import ContactMethod
+from influencers.services.creators import PHONE_KINDS
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -72,12 +74,59 @@ IF_MATCH = OpenApiParameter(
 
 
 def _decimal_pattern(field) -> str:
-    places = field.decimal_places
-    whole = "" if field.max_digits is None else f"{{0,{field.max_digits - (places or 0)}}}"
-    whole_1 = "+" if field.max_digits is None else f"{{1,{field.max_digits - (places or 0)}}}"
+    """The numbers a DecimalField reads, as text: at least one digit, its digits and places,
+    no sign when it refuses negatives, and a maximum that is a power of ten (a percentage's
+    100) as a digit count plus that number itself."""
+    places = field.decimal_places or 0
+    digits = None if field.max_digits is None else field.max_digits - places
+    unsigned = field.min_value is not None and field.min_value >= 0
+    ceiling = None
+    maximum = field.max_value
+    if unsigned and maximum is not None and maximum >= 1 and maximum == int(maximum):
+        text = str(int(maximum))
+        if text == "1" + "0" * (len(text) - 1):
+            digits = len(text) - 1 if digits is None else min(digits, len(text) - 1)
+            ceiling = text
+    whole = "*" if digits is None else f"{{0,{digits}}}"
+    whole_1 = "+" if digits is None else f"{{1,{digits}}}"
     if not places:
-        return rf"^-?\d{whole_1}$"
-    return rf"^-?(?:\d{whole_1}(?:\.\d{{0,{places}}})?|\d{whole}\.\d{{1,{places}}})$"
+        number = rf"\d{whole_1}" if digits != 0 else "0*"
+        top = ceiling
+    else:
+        number = rf"\d{whole_1}(?:\.\d{{0,{places}}})?|\d{whole}\.\d{{1,{places}}}"
+        top = ceiling and rf"{ceiling}(?:\.0{{0,{places}}})?"
+    if top:
+        number = f"{number}|{top}"
+    return rf"^{'' if unsigned else '-?'}(?:{number})$"
+
+
+# What Django's URLValidator (DRF's URLField) reads, within an RFC 3986 URI: an http(s) or
+# ftp(s) scheme in any case; a host that is localhost, an IPv4 address or a name ending in a
+# top-level domain of letters, labels without a hyphen at either end, at most 253 characters
+# (here: a first label of up to 63, five more of up to 24, a top-level domain of up to 63, so
+# no lookahead is needed); a port; a path, query and fragment. IPv6 and non-ASCII hosts, which
+# it also reads, are left out: a schema may ask less than the server takes.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_SHORT_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,22}[A-Za-z0-9])?"
+_TOP_LEVEL = r"(?:[A-Za-z](?:[A-Za-z-]{0,61}[A-Za-z])|xn--[A-Za-z0-9]{1,59})"
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_USER = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
+_PATH = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})"
+URL_PATTERN = (
+    rf"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp][Ss]?)://(?:{_USER}+(?::{_USER}*)?@)?"
+    rf"(?:[Ll][Oo][Cc][Aa][Ll][Hh][Oo][Ss][Tt]|{_OCTET}(?:\.{_OCTET}){{3}}"
+    rf"|{_LABEL}\.(?:{_SHORT_LABEL}\.){{0,5}}{_TOP_LEVEL})"
+    rf"(?::[0-9]{{1,5}})?(?:/{_PATH}*)?(?:\?(?:{_PATH}|\?)*)?(?:#(?:{_PATH}|\?)*)?$"
+)
+
+
+def _url_schema(schema: dict) -> None:
+    """URL_PATTERN on a URLField (allow_blank gives oneOf [the URL, ""]: it goes on the URL).
+    It admits only URIs, so it stands in for `format: uri`: with both, a generator looking for
+    a value that breaks the format but keeps the pattern would search in vain."""
+    for option in schema.get("oneOf", [schema]):
+        if option.pop("format", None) == "uri":
+            option["pattern"] = URL_PATTERN
 
 
 # A date-time filter's offset must be one PostgreSQL stores (filters.MAX_UTC_OFFSET).
@@ -158,9 +207,16 @@ class ApiAutoSchema(AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
-        if direction == "request" and isinstance(serializer, StrictMixin):
+        strict = isinstance(serializer, StrictMixin) or getattr(
+            serializer, "refuses_unknown_fields", False
+        )
+        if direction == "request" and strict:
             # An unknown field answers 400 ("Unknown field.").
             schema["additionalProperties"] = False
+        if direction == "request":
+            for name, field in serializer.fields.items():
+                if isinstance(field, serializers.URLField) and name in schema["properties"]:
+                    _url_schema(schema["properties"][name])
         return schema
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
@@ -169,7 +225,7 @@ class ApiAutoSchema(AutoSchema):
             return schema
         if isinstance(field, serializers.DecimalField) and "pattern" in schema:
             # spectacular's `^-?\d{0,M}(?:\.\d{0,N})?$` matches "" and "-", which are not
-            # numbers ("A valid number is required."): at least one digit.
+            # numbers ("A valid number is required."), and says nothing of min/max_value.
             schema["pattern"] = _decimal_pattern(field)
         if isinstance(field, serializers.ListField | serializers.ListSerializer | ManyRelatedField):
             # allow_empty=False answers "This list may not be empty." (400).
@@ -241,3 +297,36 @@ class WorkspaceSessionScheme(OpenApiAuthenticationExtension):
             "description": "The admin's session (browsable API); workspace from the session or "
             "the X-Workspace header.",
         }
+
+
+class ContactInputSchema(OpenApiSerializerExtension):
+    """A contact's value is read by its kind: an email address for email, a phone number
+    (`format: phone`: international, or national for the creator's country) for phone and
+    WhatsApp, free text otherwise. One branch per rule, chosen by `kind`."""
+
+    target_class = "influencers.api.serializers.creators.ContactInputSerializer"
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction != "request":
+            return schema
+        formats = {ContactMethod.Kind.EMAIL: "email", **dict.fromkeys(PHONE_KINDS, "phone")}
+        free = [kind for kind in ContactMethod.Kind.values if kind not in formats]
+
+        def kinds(names) -> dict:
+            # A pattern, not an enum: spectacular would hoist an enum into one shared component.
+            return {"pattern": f"^(?:{'|'.join(sorted(names))})$"}
+
+        schema["oneOf"] = [
+            *(
+                {
+                    "properties": {
+                        "kind": kinds(k for k, f in formats.items() if f == name),
+                        "value": {"format": name},
+                    }
+                }
+                for name in sorted(set(formats.values()))
+            ),
+            {"properties": {"kind": kinds(free)}},
+        ]
+        return schema

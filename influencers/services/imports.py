@@ -91,15 +91,17 @@ def _job_language(language: str | None) -> str:
 
 
 def _clean_mapping(mapping: dict | None) -> dict:
-    mapping = mapping or {}
+    mapping = {} if mapping is None else mapping
     if not isinstance(mapping, dict):
         raise ValidationError({"column_mapping": [_("Expected an object: header -> field.")]})
     clean = {}
     for header, field in mapping.items():
-        field = field or ""
-        if field and field not in ALIASES:
+        field = "" if field is None else field
+        # A field is named by text: 0, false or [] name none (refused, not taken for "").
+        if not isinstance(field, str) or field and field not in ALIASES:
             raise ValidationError({"column_mapping": [_("Unknown field: %s") % field]})
-        clean[str(header)[:200]] = field
+        # No header holds a NUL (nor can PostgreSQL store one in JSON): it is dropped.
+        clean[str(header).replace("\x00", "")[:200]] = field
     return clean
 
 

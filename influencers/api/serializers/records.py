@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from influencers import policy
@@ -87,8 +88,12 @@ class ProductSerializer(StrictModelSerializer):
         )
         read_only_fields = TIMESTAMPS
         validators = []
-        # validate_asin's rule, for the schema (it also trims and upper-cases).
-        extra_kwargs = {"asin": {"validators": [RegexValidator(r"^[A-Za-z0-9]{10}$")]}}
+        extra_kwargs = {
+            # validate_asin's rule, for the schema (it also trims and upper-cases).
+            "asin": {"validators": [RegexValidator(r"^[A-Za-z0-9]{10}$")]},
+            # The table's check constraint, as a field rule (the schema and the error name it).
+            "price": {"min_value": 0},
+        }
 
     def validate_asin(self, value):
         value = value.strip().upper()
@@ -112,6 +117,8 @@ class CampaignSerializer(StrictModelSerializer):
             "updated_at",
         )
         read_only_fields = TIMESTAMPS
+        # The table's check constraint, as a field rule (the schema and the error name it).
+        extra_kwargs = {"budget": {"min_value": 0}}
 
 
 class NoteSerializer(StrictModelSerializer):
@@ -182,6 +189,12 @@ class CollaborationSerializer(StrictModelSerializer):
         )
         # The status moves only through POST /collaborations/{id}/advance/.
         read_only_fields = (*TIMESTAMPS, "status", "completed_on")
+        # The table's check constraints, as field rules (the schema and the error name them).
+        extra_kwargs = {
+            "fee": {"min_value": 0},
+            "sample_cost": {"min_value": 0},
+            "commission_rate": {"min_value": 0, "max_value": 100},
+        }
 
 
 class CollaborationUpdateSerializer(CollaborationSerializer):
@@ -221,6 +234,10 @@ class ContentPostUpdateSerializer(ContentPostSerializer):
     creator = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
+# The snapshot table's check constraint, as field rules (the schema and the error name them).
+MONEY_NOT_NEGATIVE = {"sales": {"min_value": 0}, "commission": {"min_value": 0}}
+
+
 class MetricSnapshotSerializer(StrictModelSerializer):
     creator = WorkspacePrimaryKeyField(Creator)
     collaboration = WorkspacePrimaryKeyField(Collaboration, required=False, allow_null=True)
@@ -258,7 +275,7 @@ class MetricSnapshotSerializer(StrictModelSerializer):
             "report_kind",
             "created_at",
         )
-        extra_kwargs = {"captured_at": {"required": False}}
+        extra_kwargs = MONEY_NOT_NEGATIVE | {"captured_at": {"required": False}}
 
     def validate(self, attrs):
         return validate_same_creator(self, attrs, "collaboration", "post")
@@ -372,4 +389,17 @@ class BulkMetricItemSerializer(StrictModelSerializer):
             *VALUE_FIELDS,
             "currency",
         )
-        extra_kwargs = {"captured_at": {"required": False}}
+        extra_kwargs = MONEY_NOT_NEGATIVE | {"captured_at": {"required": False}}
+
+
+@extend_schema_serializer(component_name="BulkMetricSnapshot")
+class BulkMetricSnapshotBodySerializer(StrictSerializer):
+    """The bulk body as the schema states it: each item shaped like a single create. (The view
+    checks the envelope, counts the items, then validates them all in one batch.)"""
+
+    items = BulkMetricItemSerializer(
+        many=True,
+        allow_empty=False,
+        max_length=BULK_MAX_ITEMS,
+        help_text=_("Up to 5,000 snapshots, each shaped like a single create."),
+    )

@@ -3,6 +3,7 @@ Amazon link settings and readiness weights."""
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -25,6 +26,18 @@ from .base import MAX_TEXT_LENGTH, StrictModelSerializer, StrictSerializer, Work
 MAX_MESSAGES = 30
 MAX_LIST = 50
 
+# What makes a tracking ID out of a pattern whatever the handle or creator: it starts with a
+# letter, a digit, {handle} or {creator_id} ({store_id} may be empty), goes on with letters,
+# digits, hyphens and placeholders, and ends in the marketplace's -2x.
+TRACKING_ID_PATTERN = RegexValidator(
+    r"^(?:[A-Za-z0-9]|\{handle\}|\{creator_id\})"
+    r"(?:[A-Za-z0-9-]|\{handle\}|\{creator_id\}|\{store_id\})*-2[0-9]$",
+    _(
+        "Start with a letter, a digit, {handle} or {creator_id}; use letters, digits, hyphens "
+        "and {handle}, {creator_id}, {store_id}; end in -20 (or the marketplace's -2x)."
+    ),
+)
+
 
 class MessageSerializer(StrictSerializer):
     ignored_fields = ("id",)
@@ -44,6 +57,24 @@ class MessageSerializer(StrictSerializer):
     )
 
 
+INVITABLE_STATUSES = [c for c in CreatorStatus.choices if c[0] != CreatorStatus.DO_NOT_CONTACT]
+
+
+class InvitableStatusField(serializers.ChoiceField):
+    """A creator status a plan may select: any but do-not-contact (so the schema's enum leaves it
+    out), which is refused with the reason."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=INVITABLE_STATUSES, **kwargs)
+
+    def to_internal_value(self, data):
+        if data == CreatorStatus.DO_NOT_CONTACT:
+            raise serializers.ValidationError(
+                _("Creators marked do-not-contact are never invited: remove that status.")
+            )
+        return super().to_internal_value(data)
+
+
 class SwitchoverPlanSerializer(StrictModelSerializer):
     ignored_fields = ("id", "status", "launched_at", "created_at", "updated_at", "invitations")
 
@@ -61,17 +92,8 @@ class SwitchoverPlanSerializer(StrictModelSerializer):
         help_text=_("ISO 3166 alpha-2 codes"),
     )
     statuses = serializers.ListField(
-        child=serializers.ChoiceField(choices=CreatorStatus.choices),
-        max_length=MAX_LIST,
-        required=False,
+        child=InvitableStatusField(), max_length=MAX_LIST, required=False
     )
-
-    def validate_statuses(self, value):
-        if CreatorStatus.DO_NOT_CONTACT in (value or []):
-            raise serializers.ValidationError(
-                _("Creators marked do-not-contact are never invited: remove that status.")
-            )
-        return value
 
     messages = MessageSerializer(many=True, required=False, max_length=MAX_MESSAGES)
     max_invitations = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
@@ -268,6 +290,7 @@ class AmazonLinkSettingsSerializer(StrictModelSerializer):
             "updated_at",
         )
         read_only_fields = ("created_at", "updated_at")
+        extra_kwargs = {"tracking_id_pattern": {"validators": [TRACKING_ID_PATTERN]}}
 
     def get_example(self, obj) -> str:
         """A sample link for a creator with the handle @sample."""

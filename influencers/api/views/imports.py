@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiTypes, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiTypes,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, renderers, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -26,6 +32,7 @@ from influencers.api import idempotency
 from influencers.api.errors import PayloadTooLarge
 from influencers.api.views.base import IdempotencyMixin
 from influencers.exporters import creators_csv_stream, creators_xlsx_file
+from influencers.importers.columns import ALIASES
 from influencers.models import ImportJob, ImportKind, ImportPolicy
 from influencers.services.imports import (
     FileTooLarge,
@@ -77,12 +84,45 @@ def creators_csv_response(queryset, *, role) -> StreamingHttpResponse:
     return response
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "enum": ["", *ALIASES], "nullable": True},
+    }
+)
+class ColumnMappingField(serializers.JSONField):
+    """A JSON object in a form field, each header mapped to one of the importer's fields."""
+
+
 class UploadSerializer(serializers.Serializer):
+    # A form field the endpoint does not know is refused, as a JSON one is everywhere else
+    # (StrictMixin reads a dict; a form's QueryDict must stay one for column_mapping's JSON).
+    refuses_unknown_fields = True
+
     file = serializers.FileField()
     kind = serializers.ChoiceField(choices=ImportKind.choices, default=ImportKind.AUTO)
     policy = serializers.ChoiceField(choices=ImportPolicy.choices, default=ImportPolicy.FILL_EMPTY)
-    sheet = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    column_mapping = serializers.JSONField(required=False, default=dict)
+    # CharField refuses a NUL; the pattern says so in the schema.
+    sheet = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        validators=[RegexValidator(r"^[^\x00]*$")],
+    )
+    column_mapping = ColumnMappingField(
+        required=False,
+        default=dict,
+        help_text=_(
+            'JSON: {"header as in the file": "field"}; an empty field (or null) skips the column.'
+        ),
+    )
+
+    def to_internal_value(self, data):
+        unknown = sorted(str(name) for name in data if name not in self.fields)
+        if unknown:
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
 
 
 class ImportJobOutSerializer(serializers.Serializer):

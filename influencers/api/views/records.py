@@ -276,7 +276,7 @@ class MetricSnapshotViewSet(ListMixin, RetrieveMixin, CreateMixin, WorkspaceView
                 "More than 5,000 items answers 413."
             )
         ),
-        request=s.BulkMetricSnapshotSerializer,
+        request=s.BulkMetricSnapshotBodySerializer,
         responses={201: s.BulkResultSerializer},
     )
     @action(detail=False, methods=["post"])
