@@ -3,8 +3,12 @@ docs, the creator's answer page), a Permissions-Policy, and `Cache-Control: no-s
 responses, which carry personal data."""
 
 import re
+from pathlib import Path
 
 import pytest
+import unfold
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from tests.factories import CreatorFactory, MembershipFactory, UserFactory
@@ -55,3 +59,25 @@ def test_api_responses_are_never_cached(workspace, api):
         assert response.status_code == 200
         assert response["Cache-Control"] == "no-store"
     assert api.get("/api/v1/creators/?format=csv")["Cache-Control"] == "no-store"
+
+
+def test_no_page_may_evaluate_strings_as_script(client):
+    policy = csp(client.get("/admin/login/"))
+    assert policy["script-src"] == "'self'"  # neither 'unsafe-inline' nor 'unsafe-eval'
+
+
+def alpine_version(path: str) -> tuple[int, int]:
+    text = Path(path).read_text()
+    major, minor = re.search(r'version:"(\d+)\.(\d+)\.\d+"', text).groups()
+    return int(major), int(minor)
+
+
+def test_the_admin_theme_gets_alpines_csp_build_of_the_version_it_ships():
+    """unfold/js/alpine/alpine.js resolves to our copy of Alpine's CSP build (the stock build
+    needs 'unsafe-eval'); after an unfold upgrade that moves Alpine on, this fails until the
+    CSP build is updated to match (docs/dependencies.md)."""
+    served = finders.find("unfold/js/alpine/alpine.js")
+    assert Path(served).is_relative_to(settings.BASE_DIR / "influencers" / "theme_static")
+    assert "CSP Parser Error" in Path(served).read_text()  # the build with its own parser
+    unfolds = Path(unfold.__file__).parent / "static" / "unfold" / "js" / "alpine" / "alpine.js"
+    assert alpine_version(served) == alpine_version(unfolds)

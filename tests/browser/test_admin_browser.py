@@ -78,8 +78,8 @@ def test_the_creator_profile_in_english_with_its_tabs(page, live_server, pool):
 
 def test_the_content_security_policy_blocks_nothing_the_pages_need(page, live_server, pool):
     """Every page runs under the CSP (see config/settings/base.py), which allows no inline
-    script: the admin theme's scripts, the dashboard charts, Swagger UI and ReDoc must load
-    without a single violation."""
+    script and no eval: the admin theme's scripts, the dashboard charts, Swagger UI and ReDoc
+    must load without a single violation."""
     violations = []
     page.on(
         "console",
