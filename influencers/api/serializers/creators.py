@@ -5,6 +5,7 @@ OpenAPI schema. A test keeps the two in step."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from influencers.api.errors import UniquenessConflict
@@ -278,6 +279,20 @@ class ContactInputSerializer(StrictSerializer):
         return attrs
 
 
+# The Amazon identifiers' shapes (influencers.normalisers.amazon_ids), stated in the schema so
+# a client learns them before sending (blank clears the value).
+@extend_schema_field(
+    {"type": "string", "maxLength": 64, "pattern": r"^(?:[A-Za-z0-9][A-Za-z0-9-]{0,60}-2[0-9])?$"}
+)
+class TrackingIdField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "maxLength": 128, "pattern": r"^[A-Za-z0-9_=.:\-]*$"})
+class AttributionTagField(serializers.CharField):
+    pass
+
+
 class CreatorInputSerializer(StrictSerializer):
     """Create or change a creator, with accounts and contacts in the same request.
 
@@ -320,8 +335,8 @@ class CreatorInputSerializer(StrictSerializer):
     consent_source = serializers.CharField(max_length=200, required=False, allow_blank=True)
     consent_amazon_links = serializers.BooleanField(required=False)
     amazon_storefront_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
-    associates_tracking_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    attribution_tag = serializers.CharField(max_length=128, required=False, allow_blank=True)
+    associates_tracking_id = TrackingIdField(max_length=64, required=False, allow_blank=True)
+    attribution_tag = AttributionTagField(max_length=128, required=False, allow_blank=True)
     tiktok_shop_status = serializers.ChoiceField(choices=TikTokShopStatus.choices, required=False)
     remarks = serializers.CharField(max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True)
     tags = serializers.ListField(
