@@ -319,3 +319,24 @@ def test_page_size_is_capped_and_validated(workspace, api):
     assert api.get(URL, {"page_size": 0}).status_code == 400
     assert api.get(URL, {"page_size": "x"}).status_code == 400
     assert api.get(URL, {"cursor": "garbage!"}).status_code == 400
+
+
+def test_each_request_filters_with_its_own_filterset():
+    """The creators FilterSet copies its filters shallowly and builds its form class once
+    (influencers.api.filters.FormBuiltOnce): a method filter of one request must still call
+    that request's FilterSet (its workspace, its role), never another's, and one request's
+    values must not show in the next one's form."""
+    from influencers.api.filters import CreatorFilter
+
+    first = CreatorFilter(data={"search": "ann"}, queryset=Creator.objects.none())
+    second = CreatorFilter(data={"search": "bob"}, queryset=Creator.objects.none())
+    for filterset in (first, second):
+        for name in ("search", "tag", "platform", "country"):
+            assert filterset.filters[name].filter.f.parent is filterset, name
+    assert first.form.__class__ is second.form.__class__
+    assert first.form.is_valid() and second.form.is_valid()
+    assert (first.form.cleaned_data["search"], second.form.cleaned_data["search"]) == (
+        "ann",
+        "bob",
+    )
+    assert getattr(CreatorFilter.base_filters["search"], "parent", None) is None

@@ -253,6 +253,16 @@ def ids_or_subquery(matches):
     return matches
 
 
+def few_ids(matches) -> list[int] | None:
+    """The matching creators' ids when there are at most IDS_FETCHED, else None. Counted in
+    the database first: a page that only needs to know "many" does not carry thousands of
+    ids to Python and back (~8 ms of an API page for "emma")."""
+    matches = matches.order_by()
+    if matches[: IDS_FETCHED + 1].count() > IDS_FETCHED:
+        return None
+    return list(matches.values_list("creator_id", flat=True))
+
+
 def search_condition(
     term: Term, *, workspace_id: int | None, contacts: bool, creators, sample: list | None = None
 ) -> Q:
