@@ -220,11 +220,12 @@ def test_a_name_search_is_served_by_the_trigram_index(manager, workspace):
     with CaptureQueriesContext(connection) as ctx:
         assert _admin_names(manager, "mma dia") == {"Gemma Díaz"}
     by_name = [q["sql"] for q in ctx.captured_queries if "influencers_name_trigrams" in q["sql"]]
-    assert len(by_name) == 1
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + by_name[0])
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "creator_name_trigrams" in plan, plan
+    assert by_name  # how many, then which (few)
+    for sql in by_name:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "creator_name_trigrams" in plan, plan
 
 
 @pytest.mark.parametrize("fetched", [0, 2, 5000])

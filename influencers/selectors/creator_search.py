@@ -155,6 +155,9 @@ def asin_matches(term: Term, *, workspace_id: int | None):
 
 
 IDS_FETCHED = 5000
+# Ids of a way that found thousands, kept for the list's capped count: one more than it
+# counts to (influencers.admin.paginators.COUNT_CAP).
+COUNT_SAMPLE = 1001
 
 
 class NameTrigrams(Func):
@@ -247,10 +250,7 @@ def ids_or_subquery(matches):
     # No ORDER BY: any IDS_FETCHED + 1 of them say "many" (a model's default ordering
     # would sort every match first).
     ids = list(matches.order_by().values_list("creator_id", flat=True)[: IDS_FETCHED + 1])
-    if len(ids) <= IDS_FETCHED:
-        return ids
-    matches.fetched = ids  # a sample of the many (search() counts with it)
-    return matches
+    return ids if len(ids) <= IDS_FETCHED else matches
 
 
 def few_ids(matches) -> list[int] | None:
@@ -275,7 +275,7 @@ def search_condition(
     nothing. When a way finds thousands ("emma" at 1M creators), the page is found by
     walking the list in its order and testing each creator (its name; a probe of that way's
     index), which finds a page within a few thousand creators. `sample`, when given,
-    receives the ids fetched from the first way that found many (see search())."""
+    receives COUNT_SAMPLE ids of the first way that found many (see search())."""
     if term.handles:  # a pasted profile URL means that profile
         return Q(pk__in=ids_or_subquery(handle_matches(term, workspace_id=workspace_id)))
     ways = [
@@ -289,12 +289,12 @@ def search_condition(
     few: set[int] = set()
     condition = Q(pk__in=[])
     for matches, tested_one_by_one in ways:
-        found = None if matches is None else ids_or_subquery(matches)
-        if isinstance(found, list):
+        found = None if matches is None else few_ids(matches)
+        if found is not None:
             few |= set(found)
             continue
-        if found is not None and sample is not None and not sample:
-            sample.extend(found.fetched)
+        if matches is not None and sample is not None and not sample:
+            sample.extend(matches.order_by().values_list("creator_id", flat=True)[:COUNT_SAMPLE])
         condition |= tested_one_by_one
     if few:
         condition |= Q(pk__in=sorted(few))
@@ -315,7 +315,7 @@ def search(queryset, raw: str, *, workspace_id: int | None, contacts: bool):
     )
     found = with_name_aliases(queryset).filter(condition)
     # Some way matched more than IDS_FETCHED creators: the list's count (capped, see
-    # influencers.admin.paginators) first looks among those fetched ones, an index probe,
+    # influencers.admin.paginators) first looks among COUNT_SAMPLE of them, an index probe,
     # instead of walking the list until it has found enough.
     setattr(found.query, SEARCH_SAMPLE, sample)
     return found
