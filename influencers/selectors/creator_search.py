@@ -18,6 +18,7 @@ import phonenumbers
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Reverse
 
 from influencers.models import Collaboration, ContactMethod, PlatformAccount
@@ -297,7 +298,10 @@ def search_condition(
             sample.extend(matches.order_by().values_list("creator_id", flat=True)[:COUNT_SAMPLE])
         condition |= tested_one_by_one
     if few:
-        condition |= Q(pk__in=sorted(few))
+        # As a set to join (unnest), not a list to test: against `id IN (1,284 ids)`
+        # PostgreSQL walked the list in date order testing each creator (~100 ms at 1M for
+        # "@emma.s"); joined, it fetches those creators and sorts them (~28 ms).
+        condition |= Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (sorted(few),)))
     return condition
 
 
