@@ -35,8 +35,8 @@ class EstimatedCountPaginator(Paginator):
             if sample:
                 # Matches of the search found beforehand: if the list's filters keep more
                 # than COUNT_CAP of them, that is all the count says (a probe by id).
-                n = object_list.filter(pk__in=sample).order_by().values("pk")[: COUNT_CAP + 1]
-                if n.count() > COUNT_CAP:
+                kept = object_list.filter(pk__in=sample).order_by().values("pk")
+                if kept[: COUNT_CAP + 1].count() > COUNT_CAP:
                     self.capped = True
                     return COUNT_CAP
             n = object_list.order_by().values("pk")[: COUNT_CAP + 1].count()

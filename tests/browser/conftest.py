@@ -51,6 +51,16 @@ def page(browser):
     page.close()
 
 
+def lead_owner_workspace():
+    """Acme Home and its owner "lead" (a superuser, staff), who sign_in() signs in as."""
+    from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+    workspace = WorkspaceFactory(name="Acme Home", slug="acme-home")
+    user = UserFactory(username="lead", is_staff=True, is_superuser=True, password="pw-lead-1")
+    MembershipFactory(workspace=workspace, user=user, role="owner")
+    return workspace
+
+
 def sign_in(page, live_server, username="lead", password="pw-lead-1"):
     """Through the real login form, as a member would."""
     page.goto(f"{live_server.url}/admin/login/")

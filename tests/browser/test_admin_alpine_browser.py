@@ -13,8 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from influencers.services.creators import AccountInput, creator_create, creator_update
-from tests.browser.conftest import sign_in
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.browser.conftest import lead_owner_workspace, sign_in
 from tests.switchover_world import make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,9 +25,7 @@ DESKTOP = {"width": 1440, "height": 900}
 
 @pytest.fixture
 def creator():
-    workspace = WorkspaceFactory(name="Acme Home", slug="acme-home")
-    user = UserFactory(username="lead", is_staff=True, is_superuser=True, password="pw-lead-1")
-    MembershipFactory(workspace=workspace, user=user, role="owner")
+    workspace = lead_owner_workspace()
     creator = creator_create(
         workspace=workspace,
         display_name="Lily Home",

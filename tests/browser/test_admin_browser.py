@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from influencers.services.creators import AccountInput, ContactInput, creator_create
 from influencers.services.notes import note_add
-from tests.browser.conftest import sign_in
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.browser.conftest import lead_owner_workspace, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,9 +16,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 
 @pytest.fixture
 def pool():
-    workspace = WorkspaceFactory(name="Acme Home", slug="acme-home")
-    user = UserFactory(username="lead", is_staff=True, is_superuser=True, password="pw-lead-1")
-    MembershipFactory(workspace=workspace, user=user, role="owner")
+    workspace = lead_owner_workspace()
     creator = creator_create(
         workspace=workspace,
         display_name="李小美 Lily",
