@@ -457,6 +457,11 @@ def load(conn, *, big_ws: int, small_ws: int, n: int, owner_id: int, tag_ids: di
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"
             )
+        # The load's commit is durable (as the app's imports commit): committed
+        # asynchronously, VACUUM right after could not set the rows' hint bits before the
+        # commit reached the disk, marked no page all-visible (contacts, readiness), and every
+        # index-only probe read the table: the 'emma' search 35 -> 65 ms.
+        cur.execute("SET synchronous_commit = on")
     return counts
 
 
@@ -516,6 +521,13 @@ def prepare(n: int, reuse: bool) -> tuple[str, dict]:
                 "influencers_creatorreadiness",
             ):
                 cur.execute(f"VACUUM ANALYZE {table}")
+            # Index-only probes read the table for pages not marked all-visible: printed, so
+            # a run on a half-vacuumed database shows as such.
+            cur.execute(
+                "SELECT round(100.0 * sum(relallvisible) / greatest(sum(relpages), 1), 1) "
+                "FROM pg_class WHERE relname LIKE 'influencers_%%' AND relkind = 'r'"
+            )
+            figures["all_visible_pct"] = float(cur.fetchone()[0])
         figures["load_seconds"] = round(loaded - started, 1)
         figures["analyze_seconds"] = round(time.perf_counter() - loaded, 1)
         figures["loaded"] = True
@@ -607,9 +619,9 @@ def queries(ws: int, small_ws: int) -> list[dict]:
             "WHERE a.workspace_id = %(ws)s AND a.handle_normalised LIKE 'emma.s%%') "
             "ORDER BY c.created_at DESC, c.id DESC",
         },
-        _word_search("search name or handle", "emma"),
+        _word_search("search name or handle", "emma", dense=True),
         # A word nobody has: every way finds no id, nothing is walked.
-        _word_search("search a word nobody has", "zzqx"),
+        _word_search("search a word nobody has", "zzqx", dense=False),
         {
             "name": "order by followers",
             "params": "ordering=-followers",
@@ -631,19 +643,37 @@ def queries(ws: int, small_ws: int) -> list[dict]:
     ]
 
 
-def _word_search(name: str, word: str) -> dict:
+def _word_search(name: str, word: str, *, dense: bool) -> dict:
     """Name (accents folded), handle or the start of an email (the owner may search
-    contacts): influencers.selectors.creator_search."""
+    contacts): influencers.selectors.creator_search. The floor is the best one statement a
+    person would write for the word: for a common word (`dense`), a walk of the list in its
+    order testing each creator (EXISTS probes, fenced with OFFSET 0 so they stay probes);
+    for a rare one, the union of each way's matches (each an index look-up), then sorted.
+    (The OR of three IN lists, the first floor, hashed every match: 200-300 ms for 'emma',
+    2 s for a word nobody has, and it evicted the API's pages between samples.)"""
+    if dense:
+        where = (
+            # The name as the API tests it: lower() first, folded only when not ASCII.
+            f"(lower(c.display_name) LIKE '{word}%%' OR (c.display_name !~ '^[ -~]*$' AND "
+            f"{FOLDED_NAME.replace('u.', 'c.')} LIKE '{word}%%') OR EXISTS (SELECT 1 "
+            "FROM influencers_platformaccount a WHERE a.creator_id = c.id "
+            f"AND a.handle_normalised LIKE '{word}%%' OFFSET 0) OR EXISTS (SELECT 1 "
+            "FROM influencers_contactmethod m WHERE m.creator_id = c.id AND m.kind = 'email' "
+            f"AND m.value_normalised LIKE '{word}%%' OFFSET 0)) "
+        )
+    else:
+        where = (
+            "c.id IN (SELECT u.id FROM influencers_creator u WHERE u.workspace_id = "
+            f"%(ws)s AND {FOLDED_NAME} LIKE '{word}%%' UNION SELECT a.creator_id "
+            "FROM influencers_platformaccount a WHERE a.workspace_id = %(ws)s "
+            f"AND a.handle_normalised LIKE '{word}%%' UNION SELECT m.creator_id "
+            "FROM influencers_contactmethod m WHERE m.workspace_id = %(ws)s "
+            f"AND m.kind = 'email' AND m.value_normalised LIKE '{word}%%') "
+        )
     return {
         "name": name,
         "params": f"search={word}",
-        "where": "(c.id IN (SELECT u.id FROM influencers_creator u WHERE u.workspace_id = "
-        f"%(ws)s AND {FOLDED_NAME} LIKE '{word}%%') OR c.id IN (SELECT a.creator_id "
-        "FROM influencers_platformaccount a WHERE a.workspace_id = %(ws)s "
-        f"AND a.handle_normalised LIKE '{word}%%') OR c.id IN (SELECT m.creator_id "
-        "FROM influencers_contactmethod m WHERE m.workspace_id = %(ws)s "
-        f"AND m.kind = 'email' AND m.value_normalised LIKE '{word}%%')) "
-        "ORDER BY c.created_at DESC, c.id DESC",
+        "where": where + "ORDER BY c.created_at DESC, c.id DESC",
     }
 
 
@@ -762,9 +792,8 @@ def main() -> None:
     if load_figures["loaded"]:
         print(
             "loaded {creators} creators, {accounts} accounts, {contacts} contacts, {tags} tag "
-            "links, {snapshots} snapshots in {load_seconds} s (ANALYZE {analyze_seconds} s)".format(
-                **load_figures
-            )
+            "links, {snapshots} snapshots in {load_seconds} s (VACUUM ANALYZE {analyze_seconds} s, "
+            "{all_visible_pct}% of pages all-visible)".format(**load_figures)
         )
     else:
         print(f"reused {args.creators} creators")
@@ -772,6 +801,10 @@ def main() -> None:
         f"GET /api/v1/creators/ ?page_size={PAGE}: p50 / p95 ms over {args.repeat} runs "
         f"(after {args.warmup} warm-up); floor = one SQL statement + json.dumps"
     )
+    # As config.wsgi does in a serving process (the test Client used here does not import it).
+    from config import server_process
+
+    server_process.settle()
     results = run(args.creators, args.repeat, args.warmup)
     worst_p95 = max(r["api_p95_ms"] for r in results)
     worst_ratio = max(r["ratio_p50"] for r in results)
@@ -790,7 +823,7 @@ def main() -> None:
                 "queries": results,
                 "worst_api_p95_ms": worst_p95,
                 "worst_ratio_p50": worst_ratio,
-                "targets_met": worst_p95 <= 50 and worst_ratio <= 8,
+                "targets_met": worst_p95 <= 50 and worst_ratio <= 3,
             }
         )
     )

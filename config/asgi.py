@@ -2,5 +2,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from config import server_process
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 application = get_asgi_application()
+server_process.settle()

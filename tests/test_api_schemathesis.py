@@ -48,9 +48,11 @@ CONFIG = SchemathesisConfig.from_dict(
 
 
 def _load_schema():
-    from config.wsgi import application
+    # Django's WSGI handler, not config.wsgi: that module also freezes the process's objects
+    # for serving (config.server_process), which the test process must not do.
+    from django.core.wsgi import get_wsgi_application
 
-    return schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
+    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from influencers.models import Collaboration
+from influencers.models import Collaboration, Creator
 from influencers.normalisers.folding import ACCENTED, PLAIN, fold
 from influencers.selectors.creator_search import parse_term
 from tests.factories import (
@@ -258,3 +258,32 @@ def test_the_list_and_its_count_are_the_same_whether_each_way_finds_few_or_many(
     assert {c.display_name for c in paused.context["cl"].result_list} == {"Emma 4", "Somebody"}
     assert paused.context["cl"].paginator.count == 2
     assert paused.context["cl"].paginator.capped is False
+
+
+def test_every_way_is_counted_and_listed_in_one_statement(
+    workspace, other_workspace, monkeypatch, django_assert_num_queries
+):
+    """few_ids_each(): the ids of each way that finds few, None for a way that finds more
+    than IDS_FETCHED (or is not a way for this term), in one round trip, within the
+    workspace."""
+    from influencers.selectors import creator_search
+
+    monkeypatch.setattr(creator_search, "IDS_FETCHED", 2)
+    emmas = [CreatorFactory(workspace=workspace, display_name=f"Emma {i}") for i in range(3)]
+    ava = CreatorFactory(workspace=workspace, display_name="Ava")
+    PlatformAccountFactory(creator=ava, handle="@emmaline", handle_normalised="emmaline")
+    theirs = CreatorFactory(workspace=other_workspace, display_name="Emma (theirs)")
+    PlatformAccountFactory(creator=theirs, handle="@emmy", handle_normalised="emmy")
+    term = creator_search.parse_term("emm")
+    by_name = creator_search.name_matches(
+        Creator.objects, term, workspace_id=workspace.pk
+    )  # three Emmas: more than 2
+    by_handle = creator_search.handle_matches(term, workspace_id=workspace.pk)
+    by_contact = creator_search.contact_matches(
+        creator_search.parse_term("zzqx"), workspace_id=workspace.pk
+    )  # nobody
+    with django_assert_num_queries(1):
+        found = creator_search.few_ids_each([by_name, None, by_handle, by_contact])
+    assert found == [None, None, [ava.pk], []]
+    monkeypatch.setattr(creator_search, "IDS_FETCHED", 3)
+    assert sorted(creator_search.few_ids(by_name)) == sorted(e.pk for e in emmas)

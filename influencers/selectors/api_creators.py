@@ -188,10 +188,12 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
     arms = []
     paged = getattr(qs.query, KEYSET_PAGED, False)
     probes = Q()
-    for matches, probe in creator_search.other_ways(parsed, workspace_id=ws, contacts=contacts):
-        found = creator_search.few_ids(matches)
-        if found is not None:  # few ("ava.adams", or nobody): those ids
-            arms.append(Q(pk__in=found))
+    ways = creator_search.other_ways(parsed, workspace_id=ws, contacts=contacts)
+    each = creator_search.few_ids_each([matches for matches, _probe in ways])
+    for (matches, probe), found in zip(ways, each, strict=True):
+        if found is not None:  # few ("ava.adams"): those ids; nobody: no arm
+            if found:
+                arms.append(Q(pk__in=found))
         elif paged:
             # Thousands ("emma"): each creator probed in page order (an index look-up),
             # which finds a page within a few thousand creators, instead of hashing ~40,000

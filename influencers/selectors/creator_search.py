@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Reverse
@@ -252,14 +253,43 @@ def ids_or_subquery(matches):
     return matches if found is None else found
 
 
+def id_set(ids) -> RawSQL:
+    """Creator ids for `pk__in`, as a set to join (unnest), not a list to test: against
+    `id IN (1,284 ids)` PostgreSQL walked the list in date order testing each creator
+    (~100 ms at 1M for "@emma.s" in the admin); joined, it fetches those creators and sorts
+    them (~28 ms). (The API's pager, which picks a page's ids before fetching rows, is the
+    other way round: there the list walked in 6 ms, the join took 12.)"""
+    return RawSQL("SELECT unnest(%s::bigint[])", (sorted(ids),))
+
+
 def few_ids(matches) -> list[int] | None:
-    """The matching creators' ids when there are at most IDS_FETCHED, else None. Counted in
-    the database first: a page that only needs to know "many" does not carry thousands of
-    ids to Python and back (~8 ms of an API page for "emma")."""
-    matches = matches.order_by()
-    if matches[: IDS_FETCHED + 1].count() > IDS_FETCHED:
-        return None
-    return list(matches.values_list("creator_id", flat=True))
+    """The matching creators' ids when there are at most IDS_FETCHED, else None."""
+    return few_ids_each([matches])[0]
+
+
+def few_ids_each(ways: list) -> list[list[int] | None]:
+    """few_ids() of each way (None for a way given as None), in ONE statement: each way is
+    counted in the database (at most IDS_FETCHED + 1 rows) and its ids come back only when
+    there are few, so a page that only needs to know "many" does not carry thousands of ids
+    to Python and back (~8 ms of an API page for "emma"). One statement for every way: the
+    count-then-fetch queries of each way were four round trips for a word nobody has."""
+    parts, params = [], []
+    for matches in ways:
+        if matches is None:
+            continue
+        sql, more = matches.order_by()[: IDS_FETCHED + 1].query.sql_with_params()
+        # Each way's queryset selects its creator as `creator_id` (a column or an alias).
+        parts.append(
+            f"(SELECT CASE WHEN count(*) > {IDS_FETCHED} THEN NULL "
+            f"ELSE coalesce(array_agg(m.creator_id), '{{}}') END FROM ({sql}) m)"
+        )
+        params.extend(more)
+    found: list = []
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            found = list(cursor.fetchone())
+    return [None if matches is None else found.pop(0) for matches in ways]
 
 
 def search_condition(
@@ -287,8 +317,8 @@ def search_condition(
         ways.insert(0, (by_name, name_contains(term.text)))
     few: set[int] = set()
     condition = Q(pk__in=[])
-    for matches, tested_one_by_one in ways:
-        found = None if matches is None else few_ids(matches)
+    each = few_ids_each([matches for matches, _tested in ways])
+    for (matches, tested_one_by_one), found in zip(ways, each, strict=True):
         if found is not None:
             few |= set(found)
             continue
@@ -296,10 +326,7 @@ def search_condition(
             sample.extend(matches.order_by().values_list("creator_id", flat=True)[:COUNT_SAMPLE])
         condition |= tested_one_by_one
     if few:
-        # As a set to join (unnest), not a list to test: against `id IN (1,284 ids)`
-        # PostgreSQL walked the list in date order testing each creator (~100 ms at 1M for
-        # "@emma.s"); joined, it fetches those creators and sorts them (~28 ms).
-        condition |= Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (sorted(few),)))
+        condition |= Q(pk__in=id_set(few))
     return condition
 
 
