@@ -176,7 +176,7 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
         # Few matches (the usual '@someone'): their ids first (index-only); as one statement
         # the planner guesses the prefix's share of the pool from column statistics — 14x too
         # many for '@emma.s' at 1M — and walks the pool testing each creator.
-        found = Q(pk__in=creator_search.ids_or_subquery(handles))
+        found = creator_search.ids_or_subquery(handles)
         if parsed.email_domain and by_contact is not None:  # '@example.com': also a domain
             found |= Q(pk__in=by_contact)
         # One branch: the pager picks the page's ids with a query that reads only the sort
@@ -193,7 +193,7 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
     for (matches, probe), found in zip(ways, each, strict=True):
         if found is not None:  # few ("ava.adams"): those ids; nobody: no arm
             if found:
-                arms.append(Q(pk__in=found))
+                arms.append(Q(creator_search.AnyId("pk", found)))
         elif paged:
             # Thousands ("emma"): each creator probed in page order (an index look-up),
             # which finds a page within a few thousand creators, instead of hashing ~40,000

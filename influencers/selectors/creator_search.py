@@ -18,7 +18,17 @@ import phonenumbers
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Reverse
 
@@ -245,12 +255,28 @@ def scans_names(raw: str) -> bool:
     return parse_term(raw).searches_names
 
 
-def ids_or_subquery(matches):
-    """A few matching creators: their ids, as a literal list (PostgreSQL then probes them);
-    many: the subquery. As one statement with the OR of every arm, the planner walked the
+def ids_or_subquery(matches) -> Q:
+    """Creators matching: a few, by their ids (AnyId; PostgreSQL then probes them); many,
+    by the subquery. As one statement with the OR of every arm, the planner walked the
     whole list testing each creator against each arm: 5.7 s for one email at 1M creators."""
     found = few_ids(matches)
-    return matches if found is None else found
+    return Q(pk__in=matches) if found is None else Q(AnyId("pk", found))
+
+
+class AnyId(Func):
+    """`column = ANY(ids)`, the ids as one array parameter: for `pk__in` of 1,284 ids
+    Django prepared and quoted each one and PostgreSQL parsed and planned a 1,284-item list
+    (planning 1.5 -> 0.6 ms at 1M, and ~1 ms of Python), for the same plan."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids):
+        super().__init__(F(column), Value(sorted(ids), output_field=ArrayField(BigIntegerField())))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        ids, more = compiler.compile(self.source_expressions[1])
+        return f"{column} = ANY({ids})", (*params, *more)
 
 
 def id_set(ids) -> RawSQL:
@@ -306,7 +332,7 @@ def search_condition(
     index), which finds a page within a few thousand creators. `sample`, when given,
     receives COUNT_SAMPLE ids of the first way that found many (see search())."""
     if term.handles:  # a pasted profile URL means that profile
-        return Q(pk__in=ids_or_subquery(handle_matches(term, workspace_id=workspace_id)))
+        return ids_or_subquery(handle_matches(term, workspace_id=workspace_id))
     ways = [
         (matches, Q(probe))
         for matches, probe in other_ways(term, workspace_id=workspace_id, contacts=contacts)
