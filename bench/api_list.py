@@ -234,6 +234,16 @@ def extra_columns(conn, table: str, known: str) -> tuple[str, tuple]:
     return "".join(f", {n}" for n, _v in extra), tuple(v for _n, v in extra)
 
 
+class Recorder:
+    """Copier.row() into a list, to be written later."""
+
+    def __init__(self):
+        self.rows: list[tuple] = []
+
+    def row(self, *values) -> None:
+        self.rows.append(values)
+
+
 class Copier:
     """Buffers text-format COPY lines and flushes them in ~1 MB blocks."""
 
@@ -277,6 +287,8 @@ SNAPSHOT_COLS = (
 
 def load(conn, *, big_ws: int, small_ws: int, n: int, owner_id: int, tag_ids: dict) -> dict:
     """COPY everything; ids are assigned here so children can point at their creator."""
+    from influencers.search_keys import creator_keys
+
     rnd = random.Random(20240603)
     now = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
     counts = dict.fromkeys(("creators", "accounts", "contacts", "tags", "snapshots"), 0)
@@ -286,128 +298,149 @@ def load(conn, *, big_ws: int, small_ws: int, n: int, owner_id: int, tag_ids: di
         cur.execute("SET synchronous_commit = off")
         # creators
         accounts_rows: list[tuple] = []
-        names, extra = extra_columns(conn, "influencers_creator", CREATOR_COLS)
-        with cur.copy(f"COPY influencers_creator ({CREATOR_COLS}{names}) FROM STDIN") as copy:
-            out = Copier(copy, extra)
-            for ws, lo, hi in plans:
-                for cid in range(lo, hi + 1):
-                    first, last = rnd.choice(FIRST), rnd.choice(LAST)
-                    created = now - dt.timedelta(seconds=rnd.randrange(3 * 365 * 86400))
-                    updated = created + dt.timedelta(seconds=rnd.randrange(86400 * 30))
-                    followers = int(rnd.lognormvariate(9.5, 2.0)) % 50_000_000
-                    eng = f"{rnd.uniform(0.2, 14.0):.2f}"
-                    has_gmv = rnd.random() < 0.3
-                    gmv = f"{rnd.lognormvariate(7, 1.5):.2f}" if has_gmv else "0.00"
-                    cost = f"{rnd.uniform(0, 500):.2f}" if has_gmv else "0.00"
-                    contacted = (
-                        _ts(created + dt.timedelta(days=rnd.randrange(1, 200)))
-                        if rnd.random() < 0.5
-                        else None
-                    )
-                    lang = rnd.choice(LANGS)
-                    out.row(
-                        cid,
-                        _ts(created),
-                        _ts(updated),
-                        f"{first.title()} {last.title()} {cid}",
-                        rnd.choice(STATUSES),
-                        rnd.choice(COUNTRIES),
-                        lang,
-                        f'["{lang}"]',
-                        rnd.choice((None, 3, 4, 5)),
-                        "t",
-                        "f",
-                        "",
-                        "",
-                        "",
-                        "none",
-                        "",
-                        contacted,
-                        1 if has_gmv else 0,
-                        2 if has_gmv else 0,
-                        rnd.randrange(100_000) if has_gmv else 0,
-                        rnd.randrange(100) if has_gmv else 0,
-                        gmv,
-                        cost,
-                        "1.5000" if has_gmv else None,
-                        _ts(now) if has_gmv else None,
-                        owner_id if rnd.random() < 0.5 else None,
-                        ws,
-                        eng,
-                        followers,
-                    )
-                    counts["creators"] += 1
-                    accounts_rows.append((cid, ws, first, last, followers, eng, created))
-            out.flush()
+        # Rows are drawn in the order they always were (creators, then accounts, then
+        # contacts: the same data for the same seed) and written once every creator's
+        # search keys are known: creators first, with their keys, as an import writes them
+        # (influencers.search_keys; a trigger rewriting each creator after its accounts
+        # arrived made the load 337 -> 898 s).
+        creator_rows, account_rows, contact_rows = Recorder(), Recorder(), Recorder()
+        handles_of: dict[int, list] = {}
+        emails_of: dict[int, list] = {}
+        out = creator_rows
+        for ws, lo, hi in plans:
+            for cid in range(lo, hi + 1):
+                first, last = rnd.choice(FIRST), rnd.choice(LAST)
+                created = now - dt.timedelta(seconds=rnd.randrange(3 * 365 * 86400))
+                updated = created + dt.timedelta(seconds=rnd.randrange(86400 * 30))
+                followers = int(rnd.lognormvariate(9.5, 2.0)) % 50_000_000
+                eng = f"{rnd.uniform(0.2, 14.0):.2f}"
+                has_gmv = rnd.random() < 0.3
+                gmv = f"{rnd.lognormvariate(7, 1.5):.2f}" if has_gmv else "0.00"
+                cost = f"{rnd.uniform(0, 500):.2f}" if has_gmv else "0.00"
+                contacted = (
+                    _ts(created + dt.timedelta(days=rnd.randrange(1, 200)))
+                    if rnd.random() < 0.5
+                    else None
+                )
+                lang = rnd.choice(LANGS)
+                out.row(
+                    cid,
+                    _ts(created),
+                    _ts(updated),
+                    f"{first.title()} {last.title()} {cid}",
+                    rnd.choice(STATUSES),
+                    rnd.choice(COUNTRIES),
+                    lang,
+                    f'["{lang}"]',
+                    rnd.choice((None, 3, 4, 5)),
+                    "t",
+                    "f",
+                    "",
+                    "",
+                    "",
+                    "none",
+                    "",
+                    contacted,
+                    1 if has_gmv else 0,
+                    2 if has_gmv else 0,
+                    rnd.randrange(100_000) if has_gmv else 0,
+                    rnd.randrange(100) if has_gmv else 0,
+                    gmv,
+                    cost,
+                    "1.5000" if has_gmv else None,
+                    _ts(now) if has_gmv else None,
+                    owner_id if rnd.random() < 0.5 else None,
+                    ws,
+                    eng,
+                    followers,
+                )
+                counts["creators"] += 1
+                accounts_rows.append((cid, ws, first, last, followers, eng, created))
         # platform accounts: 1-3, on distinct platforms; the first carries the creator's reach
-        names, extra = extra_columns(conn, "influencers_platformaccount", ACCOUNT_COLS)
-        with cur.copy(
-            f"COPY influencers_platformaccount ({ACCOUNT_COLS}{names}) FROM STDIN"
-        ) as copy:
-            out = Copier(copy, extra)
-            for cid, ws, first, last, followers, eng, created in accounts_rows:
-                k = rnd.choice((1, 1, 2, 2, 3))
-                for i, platform in enumerate(rnd.sample(PLATFORMS, k)):
-                    account_id += 1
-                    handle = f"{first}.{last}{cid}" if i == 0 else f"{first}{last}_{cid}"
-                    out.row(
-                        account_id,
-                        _ts(created),
-                        _ts(created),
-                        platform,
-                        "@" + handle,
-                        handle,
-                        f"https://{platform}.com/@{handle}",
-                        followers if i == 0 else followers // (i + 2),
-                        followers // 10,
-                        eng,
-                        None,
-                        cid,
-                        ws,
-                    )
-            out.flush()
-            counts["accounts"] = account_id
+        out = account_rows
+        for cid, ws, first, last, followers, eng, created in accounts_rows:
+            k = rnd.choice((1, 1, 2, 2, 3))
+            for i, platform in enumerate(rnd.sample(PLATFORMS, k)):
+                account_id += 1
+                handle = f"{first}.{last}{cid}" if i == 0 else f"{first}{last}_{cid}"
+                handles_of.setdefault(cid, []).append(handle)
+                out.row(
+                    account_id,
+                    _ts(created),
+                    _ts(created),
+                    platform,
+                    "@" + handle,
+                    handle,
+                    f"https://{platform}.com/@{handle}",
+                    followers if i == 0 else followers // (i + 2),
+                    followers // 10,
+                    eng,
+                    None,
+                    cid,
+                    ws,
+                )
+        counts["accounts"] = account_id
         # contact methods: email (80%, primary), phone (40%)
-        names, extra = extra_columns(conn, "influencers_contactmethod", CONTACT_COLS)
-        with cur.copy(f"COPY influencers_contactmethod ({CONTACT_COLS}{names}) FROM STDIN") as copy:
-            out = Copier(copy, extra)
-            for cid, ws, first, last, _f, _e, created in accounts_rows:
-                if rnd.random() < 0.8:
-                    contact_id += 1
-                    email = f"{first}.{last}{cid}@example.com"
-                    out.row(
-                        contact_id,
-                        _ts(created),
-                        _ts(created),
-                        "email",
-                        email,
-                        email,
-                        "",
-                        "t",
-                        "t",
-                        "t",
-                        cid,
-                        ws,
-                    )
-                if rnd.random() < 0.4:
-                    contact_id += 1
-                    phone = f"+1201{cid:07d}"
-                    out.row(
-                        contact_id,
-                        _ts(created),
-                        _ts(created),
-                        "phone",
-                        phone,
-                        phone,
-                        "",
-                        "t",
-                        "t",
-                        "f",
-                        cid,
-                        ws,
-                    )
+        out = contact_rows
+        for cid, ws, first, last, _f, _e, created in accounts_rows:
+            if rnd.random() < 0.8:
+                contact_id += 1
+                email = f"{first}.{last}{cid}@example.com"
+                emails_of[cid] = [email]
+                out.row(
+                    contact_id,
+                    _ts(created),
+                    _ts(created),
+                    "email",
+                    email,
+                    email,
+                    "",
+                    "t",
+                    "t",
+                    "t",
+                    cid,
+                    ws,
+                )
+            if rnd.random() < 0.4:
+                contact_id += 1
+                phone = f"+1201{cid:07d}"
+                out.row(
+                    contact_id,
+                    _ts(created),
+                    _ts(created),
+                    "phone",
+                    phone,
+                    phone,
+                    "",
+                    "t",
+                    "t",
+                    "f",
+                    cid,
+                    ws,
+                )
+        counts["contacts"] = contact_id
+        names, extra = extra_columns(conn, "influencers_creator", CREATOR_COLS)
+        with cur.copy(
+            f"COPY influencers_creator ({CREATOR_COLS}{names}, search_handles, search_emails) "
+            "FROM STDIN"
+        ) as copy:
+            out = Copier(copy)
+            for values in creator_rows.rows:
+                cid = values[0]
+                keys = creator_keys(handles_of.get(cid, ())), creator_keys(emails_of.get(cid, ()))
+                out.row(*values, *extra, *keys)
             out.flush()
-            counts["contacts"] = contact_id
+        for table, cols, recorded in (
+            ("influencers_platformaccount", ACCOUNT_COLS, account_rows),
+            ("influencers_contactmethod", CONTACT_COLS, contact_rows),
+        ):
+            names, extra = extra_columns(conn, table, cols)
+            with cur.copy(f"COPY {table} ({cols}{names}) FROM STDIN") as copy:
+                out = Copier(copy, extra)
+                for values in recorded.rows:
+                    out.row(*values)
+                out.flush()
+        del creator_rows, account_rows, contact_rows, handles_of, emails_of
         # tags: 0-3 per creator
         with cur.copy("COPY influencers_creator_tags (id, creator_id, tag_id) FROM STDIN") as copy:
             out = Copier(copy)

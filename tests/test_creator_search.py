@@ -104,6 +104,21 @@ def test_the_api_finds_the_same(api, pool, term, who):
     assert {c["display_name"] for c in response.json()["results"]} == {pool[who].display_name}
 
 
+@pytest.mark.parametrize(("term", "who"), SEARCHES)
+def test_a_walk_of_the_list_finds_the_same(manager, api, pool, monkeypatch, term, who):
+    """As when every way matches thousands: no id is listed, each creator is tested as the
+    list is walked (its handles and addresses as kept on its row, phones and ASINs by a
+    probe). Same creators found."""
+    from influencers.selectors import creator_search
+
+    monkeypatch.setattr(creator_search, "IDS_FETCHED", 0)
+    assert _admin_names(manager, term) == {pool[who].display_name}
+    if (term, who) in API_SEARCHES:
+        response = api.get("/api/v1/creators/", {"search": term})
+        found = {c["display_name"] for c in response.json()["results"]}
+        assert found == {pool[who].display_name}
+
+
 @pytest.mark.parametrize("term", ["+1 646-555-0164", "maria.di", "example.org", "13800138000"])
 def test_a_viewer_cannot_find_by_contact(client, workspace, api_as, pool, term):
     viewer = UserFactory(username="vic", is_staff=True)

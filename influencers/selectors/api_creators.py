@@ -189,22 +189,22 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
     paged = getattr(qs.query, KEYSET_PAGED, False)
     probes = Q()
     ways = creator_search.other_ways(parsed, workspace_id=ws, contacts=contacts)
-    each = creator_search.few_ids_each([matches for matches, _probe in ways])
-    for (matches, probe), found in zip(ways, each, strict=True):
+    each = creator_search.few_ids_each([matches for matches, _test in ways])
+    for (matches, test), found in zip(ways, each, strict=True):
         if found is not None:  # few ("ava.adams"): those ids; nobody: no arm
             if found:
                 arms.append(Q(creator_search.AnyId("pk", found)))
         elif paged:
-            # Thousands ("emma"): each creator probed in page order (an index look-up),
-            # which finds a page within a few thousand creators, instead of hashing ~40,000
-            # handles and addresses first. One walk probes every such way (a creator
-            # found by its handle is not probed for its address).
-            probes |= Q(probe)
+            # Thousands ("emma"): each creator tested in page order (its handles and
+            # addresses as kept on its row), which finds a page within a few thousand
+            # creators, instead of hashing ~40,000 handles and addresses first. One walk
+            # tests every such way.
+            probes |= test
         else:  # one OR (an export): hashed once, the workspace's matches only
             arms.append(Q(pk__in=matches))
     if probes:
-        # The walk tests the name first (cheap), and probes only creators whose name does
-        # not match: one walk instead of a name walk and a probe walk.
+        # The walk tests the name first, and the other ways only on creators whose name
+        # does not match: one walk instead of a name walk and a walk of the other ways.
         arms.append(by_name | probes)
     else:
         # The name alone: an index of name starts for a rare one, a walk for a common one

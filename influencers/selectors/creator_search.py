@@ -11,6 +11,8 @@ their accent-folded lower-case form (`folded_name`, indexed for prefixes by migr
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -31,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Reverse
+from django.db.models.lookups import Contains
 
 from influencers.models import Collaboration, ContactMethod, PlatformAccount
 from influencers.models.creator import folded_display_name as folded_name
@@ -226,18 +229,69 @@ def name_matches(queryset, term: Term, *, workspace_id: int | None):
 
 
 def other_ways(term: Term, *, workspace_id: int | None, contacts: bool) -> list[tuple]:
-    """(matches in the workspace, a probe of one creator's) for each way other than the
-    name that the term reads as: handle, ASIN, and (for roles that may) contact. The probe
-    (EXISTS on the outer creator) leaves the workspace out: the creator is the workspace's
-    already, and the probe is then read from a (creator, ...) index alone."""
-    ways = [handle_matches, asin_matches] + ([contact_matches] if contacts else [])
+    """(matches in the workspace, a test of one creator) for each way other than the name
+    that the term reads as: handle, ASIN, and (for roles that may) contact. The test is
+    what a walk of the list runs on each creator it passes: its handles and addresses as
+    kept on its own row (SearchKeys), or else a probe of the way's (creator, ...) index."""
     out = []
-    for way in ways:
-        scoped = way(term, workspace_id=workspace_id)
-        if scoped is not None:
-            probe = way(term, workspace_id=None).filter(creator_id=OuterRef("pk"))
-            out.append((scoped, Probe(probe)))
+    handles = handle_matches(term, workspace_id=workspace_id)
+    if handles is not None:
+        out.append((handles, _handle_test(term)))
+    asins = asin_matches(term, workspace_id=workspace_id)
+    if asins is not None:
+        out.append((asins, _probe(asin_matches, term)))
+    by_contact = contact_matches(term, workspace_id=workspace_id) if contacts else None
+    if by_contact is not None:
+        # Phones are not on the row (an exact number rarely finds thousands): probed.
+        test = _probe(contact_matches, term) if term.phones else _email_test(term)
+        out.append((by_contact, test))
     return out
+
+
+def _probe(way, term: Term) -> Q:
+    """The way's matches for the outer creator. It leaves the workspace out: the creator is
+    the workspace's already, and the probe is then read from a (creator, ...) index alone."""
+    return Q(Probe(way(term, workspace_id=None).filter(creator_id=OuterRef("pk"))))
+
+
+class SearchKeys(Func):
+    """A creator's `search_handles` or `search_emails` column (' a b ': every normalised
+    handle / email address, each between spaces), kept by triggers (migration 0035). Not a
+    model field, so no form, serializer, import or export carries it; read here only."""
+
+    output_field = TextField()
+
+    def __init__(self, column: str):
+        super().__init__(F("pk"), column=column)
+        self.column = column
+
+    def as_sql(self, compiler, connection, **extra_context):
+        pk, params = compiler.compile(self.source_expressions[0])
+        table = pk.rsplit(".", 1)[0]  # the creator table's alias in this query
+        return f'{table}."{self.column}"', params
+
+
+def _has(column: str, text: str) -> Q:
+    return Q(Contains(SearchKeys(column), text))
+
+
+def _handle_test(term: Term) -> Q:
+    if term.handles:  # exact (a pasted profile)
+        tests = [_has("search_handles", f" {h} ") for h in term.handles]
+        return functools.reduce(operator.or_, tests)
+    return _has("search_handles", " " + term.handle_prefix)
+
+
+def _email_test(term: Term) -> Q:
+    """contact_matches() for the addresses alone, on the creator's row."""
+    test = Q(pk__in=[])
+    if term.email:
+        test |= _has("search_emails", f" {term.email} ")
+    elif term.email_prefix:
+        test |= _has("search_emails", " " + term.email_prefix)
+    if term.email_domain:
+        test |= _has("search_emails", term.email_domain + " ")
+    return test
 
 
 class Probe(Exists):
@@ -328,15 +382,13 @@ def search_condition(
     index look-up). When every way finds few, the list is those ids: PostgreSQL fetches them
     and counts them exactly, whatever else the list filters on — a name nobody has costs
     nothing. When a way finds thousands ("emma" at 1M creators), the page is found by
-    walking the list in its order and testing each creator (its name; a probe of that way's
-    index), which finds a page within a few thousand creators. `sample`, when given,
-    receives COUNT_SAMPLE ids of the first way that found many (see search())."""
+    walking the list in its order and testing each creator (its name; its handles and
+    addresses as kept on its row), which finds a page within a few thousand creators.
+    `sample`, when given, receives COUNT_SAMPLE ids of the first way that found many (see
+    search())."""
     if term.handles:  # a pasted profile URL means that profile
         return ids_or_subquery(handle_matches(term, workspace_id=workspace_id))
-    ways = [
-        (matches, Q(probe))
-        for matches, probe in other_ways(term, workspace_id=workspace_id, contacts=contacts)
-    ]
+    ways = other_ways(term, workspace_id=workspace_id, contacts=contacts)
     if term.searches_names:
         by_name = name_matches(creators, term, workspace_id=workspace_id)
         # No index for this text: tested name by name.

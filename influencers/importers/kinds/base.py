@@ -440,11 +440,15 @@ def _copy_layout(model) -> tuple[list, list]:
     return fields, converters
 
 
-def fast_insert(model, objects: list, *, need_ids: bool = False) -> None:
+def fast_insert(
+    model, objects: list, *, need_ids: bool = False, db_columns: tuple[str, ...] = ()
+) -> None:
     """Insert `objects` (model instances or Plain rows) with COPY (ids allocated from the
     table's sequence first when the caller needs them). COPY skips Django's per-value SQL
     compilation, which is most of an import's time at 100,000 rows; model defaults and
-    auto_now(_add) timestamps are applied here as bulk_create would."""
+    auto_now(_add) timestamps are applied here as bulk_create would. `db_columns`: columns
+    the table has but the model does not (influencers.search_keys), each object carrying
+    its value under that name."""
     if not objects:
         return
     import json
@@ -464,8 +468,10 @@ def fast_insert(model, objects: list, *, need_ids: bool = False) -> None:
                 obj.pk = new_id
             fields = [pk, *fields]
             converters = [(pk.attname, None), *converters]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        names = [attname for attname, _how in converters]
+        columns = ", ".join(
+            connection.ops.quote_name(c) for c in [*(f.column for f in fields), *db_columns]
+        )
+        names = [attname for attname, _how in converters] + list(db_columns)
         stamped = [attname for attname, how in converters if how == "now"]
         jsons = [index for index, (_name, how) in enumerate(converters) if how == "json"]
         values_of = operator.itemgetter(*names)

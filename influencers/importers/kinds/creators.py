@@ -28,6 +28,7 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from influencers import search_keys
 from influencers.exporters.safety import unneutralise
 from influencers.models import (
     ActivityEvent,
@@ -815,7 +816,19 @@ class CreatorBatch:
             if best is not None:
                 entity.creator.followers = best.followers or 0
                 entity.creator.engagement_rate = best.engagement_rate or Decimal("0")
-        fast_insert(Creator, [e.creator for e in new], need_ids=True)
+            # Its keys as the account and contact triggers would write them (see
+            # influencers.search_keys): they then leave the new row as it is.
+            entity.creator.search_handles = search_keys.creator_keys(
+                a.handle_normalised for a in entity.new_accounts
+            )
+            entity.creator.search_emails = search_keys.creator_keys(
+                c.value_normalised
+                for c in entity.new_contacts
+                if c.kind == ContactMethod.Kind.EMAIL
+            )
+        fast_insert(
+            Creator, [e.creator for e in new], need_ids=True, db_columns=search_keys.COLUMNS
+        )
         changed = [e for e in self.entities.values() if e.in_db and e.changes]
         fields = set().union(*(e.dirty for e in changed)) if changed else set()
         for entity in changed:
