@@ -648,8 +648,12 @@ def queries(ws: int, small_ws: int) -> list[dict]:
         {
             "name": "search handle prefix",
             "params": "search=%40emma.s",
-            "where": "c.id IN (SELECT a.creator_id FROM influencers_platformaccount a "
-            "WHERE a.workspace_id = %(ws)s AND a.handle_normalised LIKE 'emma.s%%') "
+            # The ids first (an index range), then those creators sorted: as `c.id IN
+            # (SELECT ...)` the plan followed the planner's guess of the prefix's share of
+            # the pool, which one ANALYZE put at 14x too many: it walked 82,000 creators
+            # (430-725 ms) instead of fetching 1,284.
+            "where": "c.id = ANY(ARRAY(SELECT a.creator_id FROM influencers_platformaccount a "
+            "WHERE a.workspace_id = %(ws)s AND a.handle_normalised LIKE 'emma.s%%')) "
             "ORDER BY c.created_at DESC, c.id DESC",
         },
         _word_search("search name or handle", "emma", dense=True),
