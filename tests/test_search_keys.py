@@ -48,6 +48,19 @@ def test_handles_follow_every_kind_of_account_write(workspace):
     assert keys(ava)[0] == ""
 
 
+def test_an_update_that_changes_no_key_rewrites_no_creator(workspace):
+    """Followers refreshed, consent recorded: no key changes, so no creator row is written
+    (and the UPDATE triggers skip rows whose key, kind and creator are unchanged)."""
+    ava = CreatorFactory(workspace=workspace)
+    account(ava, "ava")
+    ContactMethodFactory(creator=ava, value="ava@x.io", value_normalised="ava@x.io")
+    before = _creator_row_writes()
+    PlatformAccount.objects.filter(creator=ava).update(followers=123)
+    ContactMethod.objects.filter(creator=ava).update(consent=True)
+    assert _creator_row_writes() == before
+    assert keys(ava) == (" ava ", " ava@x.io ")
+
+
 def test_email_addresses_only_and_every_change_of_kind(workspace):
     ava = CreatorFactory(workspace=workspace)
     phone = ContactMethodFactory(

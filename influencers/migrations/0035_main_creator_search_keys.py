@@ -49,13 +49,20 @@ def _refresh(column: str, keys_sql: str, changed: str) -> str:
         WHERE c.id = k.creator_id AND c.{column} IS DISTINCT FROM k.keys;"""
 
 
-def _function(table: str, column: str, keys_sql: str) -> str:
+def _function(table: str, column: str, keys_sql: str, source: tuple[str, ...]) -> str:
     # The transition tables a statement has: new rows (INSERT), old rows (DELETE), both
     # (UPDATE). plpgsql plans each branch when it first runs, so a branch naming a table
-    # this trigger does not have is never compiled.
+    # this trigger does not have is never compiled. An UPDATE counts only the rows whose
+    # key, kind or creator changed (a trigger with transition tables cannot name columns):
+    # an import refreshing followers or consent recomputes nobody's keys.
     new = "SELECT DISTINCT creator_id FROM new_rows"
     old = "SELECT DISTINCT creator_id FROM old_rows"
-    both = "SELECT creator_id FROM new_rows UNION SELECT creator_id FROM old_rows"
+    moved = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in (*source, "creator_id"))
+    both = (
+        "SELECT x.creator_id FROM new_rows n JOIN old_rows o ON o.id = n.id, "
+        f"LATERAL (VALUES (n.creator_id), (o.creator_id)) x(creator_id) WHERE {moved} "
+        "GROUP BY x.creator_id"
+    )
     return f"""
 CREATE FUNCTION influencers_{table}_{column}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -91,12 +98,12 @@ BACKWARD = [
     "ALTER TABLE influencers_creator RESET (fillfactor)",
     "ALTER TABLE influencers_creator DROP COLUMN search_handles, DROP COLUMN search_emails",
 ]
-for table, (column, keys_sql) in (
-    ("platformaccount", KEYS["handles"]),
-    ("contactmethod", KEYS["emails"]),
+for table, (column, keys_sql), source in (
+    ("platformaccount", KEYS["handles"], ("handle_normalised",)),
+    ("contactmethod", KEYS["emails"], ("value_normalised", "kind")),
 ):
     FORWARD += [
-        _function(table, column, keys_sql),
+        _function(table, column, keys_sql, source),
         _triggers(table, column),
         # The creators that already have accounts / addresses.
         _refresh(
