@@ -193,7 +193,7 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
     for (matches, test), found in zip(ways, each, strict=True):
         if found is not None:  # few ("ava.adams"): those ids; nobody: no arm
             if found:
-                arms.append(Q(creator_search.AnyId("pk", found)))
+                arms.append(creator_search.with_ids(found))
         elif paged:
             # Thousands ("emma"): each creator tested in page order (its handles and
             # addresses as kept on its row), which finds a page within a few thousand
