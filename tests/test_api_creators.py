@@ -2,6 +2,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from influencers.api.serializers.creators import CreatorSerializer
@@ -233,6 +235,7 @@ def test_a_word_search_pages_the_same_whether_each_way_finds_few_or_many(
     from influencers.selectors import creator_search
 
     monkeypatch.setattr(creator_search, "IDS_FETCHED", fetched)
+    monkeypatch.setattr(creator_search, "NAME_IDS_FETCHED", fetched)
     by_name = [f.CreatorFactory(workspace=workspace, display_name=f"Nova {i}") for i in range(2)]
     by_handle = f.CreatorFactory(workspace=workspace, display_name="Handle Only")
     f.PlatformAccountFactory(creator=by_handle, handle="@novastar", handle_normalised="novastar")
@@ -248,6 +251,18 @@ def test_a_word_search_pages_the_same_whether_each_way_finds_few_or_many(
     assert second["next"] is None
     nobody = api.get(URL, {"search": "zzqx"}).json()
     assert nobody["results"] == []
+
+
+def test_a_word_nobody_has_costs_one_search_statement_and_no_page_query(workspace, api):
+    """Every way (names included) is counted in one statement; when none finds anybody the
+    page is empty without a page query (at 1M creators: 12.8 -> 6.8 ms a request)."""
+    f.CreatorFactory(workspace=workspace, display_name="Nova")
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(URL, {"search": "zzqx"}).json()
+    assert body == {"next": None, "results": []}
+    on_creators = [q["sql"] for q in queries if "influencers_creator" in q["sql"]]
+    assert len(on_creators) == 1, on_creators
+    assert "count(*)" in on_creators[0]
 
 
 def test_owner_and_date_filters(pool, api):

@@ -112,6 +112,7 @@ def test_a_walk_of_the_list_finds_the_same(manager, api, pool, monkeypatch, term
     from influencers.selectors import creator_search
 
     monkeypatch.setattr(creator_search, "IDS_FETCHED", 0)
+    monkeypatch.setattr(creator_search, "NAME_IDS_FETCHED", 0)
     assert _admin_names(manager, term) == {pool[who].display_name}
     if (term, who) in API_SEARCHES:
         response = api.get("/api/v1/creators/", {"search": term})

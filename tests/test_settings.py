@@ -170,3 +170,15 @@ def test_a_test_run_without_servers_named_starts_its_own_says_so_and_deletes_the
     data_dir = Path(re.search(r" at (/\S+)/data;", said[0]).group(1))
     assert not data_dir.exists(), "the throwaway PostgreSQL directory was left behind"
     assert re.search(r"\b4 passed\b", out.stdout), out.stdout[-2000:]
+
+
+def test_the_cache_reuses_one_redis_client_and_talks_to_redis():
+    """config.redis_cache: one client object per pool (Django's builds one per call), and
+    values still go through the real Redis."""
+    from django.core.cache import cache
+
+    backend = cache._cache
+    assert backend.get_client(write=True) is backend.get_client(write=False)
+    cache.set("redis-cache-test", {"n": 1}, 5)
+    assert cache.get("redis-cache-test") == {"n": 1}
+    assert backend.get_client().ttl(cache.make_key("redis-cache-test")) in range(1, 6)

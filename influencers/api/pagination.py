@@ -183,9 +183,11 @@ class KeysetPagination(pagination.BasePagination):
         if raw:
             value, pk = self._decode(raw, name, ordering, queryset.model)
             queryset = queryset.filter(ordering.after(value, pk))
+        self.next_cursor = None
+        if queryset.query.is_empty():  # known empty (a search that found nobody): no query
+            return []
         queryset = self._narrow_to_branches(queryset, size + 1)
         rows = list(queryset[: size + 1])
-        self.next_cursor = None
         if len(rows) > size:
             rows = rows[:size]
             last = rows[-1]

@@ -16,13 +16,14 @@ def api_token_for_secret(*, raw: str) -> ApiToken | None:
     role = Membership.objects.filter(
         user_id=OuterRef("user_id"), workspace_id=OuterRef("workspace_id")
     ).values("role")[:1]
-    return (
+    token = (
         ApiToken.objects.active()
         .select_related("user", "workspace")
         .annotate(role=Subquery(role))
-        .filter(key_hash=hash_token_secret(raw))
-        .first()
+        .filter(key_hash=hash_token_secret(raw))[:1]
     )
+    # key_hash is unique: no ORDER BY (first() sorts by id) for the one row.
+    return next(iter(token), None)
 
 
 def role_for(*, user, workspace: Workspace) -> str | None:

@@ -35,7 +35,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Reverse
 from django.db.models.lookups import Contains
 
-from influencers.models import Collaboration, ContactMethod, PlatformAccount
+from influencers.models import Collaboration, ContactMethod, Creator, PlatformAccount
 from influencers.models.creator import folded_display_name as folded_name
 from influencers.normalisers import NormaliseError, normalise_handle
 from influencers.normalisers.folding import fold
@@ -170,6 +170,10 @@ def asin_matches(term: Term, *, workspace_id: int | None):
 
 
 IDS_FETCHED = 5000
+# Names starting with the text, fetched as ids only when this few: a name index range of a
+# few hundred rows (each read from the table, for its id) costs well under a millisecond; past
+# that, the page walks the list testing names (see influencers.selectors.api_creators).
+NAME_IDS_FETCHED = 200
 # Ids of a way that found thousands, kept for the list's capped count: one more than it
 # counts to (influencers.admin.paginators.COUNT_CAP).
 COUNT_SAMPLE = 1001
@@ -203,6 +207,19 @@ def name_contains(text: str) -> Q:
 
 def name_starts(text: str) -> Q:
     return _ascii_first("startswith", text)
+
+
+def name_start_matches(term: Term, *, workspace_id: int):
+    """The creators whose name (accents folded) starts with the text, as `creator_id` rows,
+    read from creator_ws_name_folded (migration 0028). The same creators as name_starts():
+    folding maps letter for letter, so a lower-case name starting with the folded text folds
+    to a name starting with it."""
+    return (
+        Creator.objects.filter(workspace_id=workspace_id)
+        .alias(folded_name_alias=folded_name())
+        .filter(folded_name_alias__startswith=term.text)
+        .values(creator_id=F("pk"))
+    )
 
 
 def with_name_aliases(queryset):
@@ -352,20 +369,21 @@ def few_ids(matches) -> list[int] | None:
     return few_ids_each([matches])[0]
 
 
-def few_ids_each(ways: list) -> list[list[int] | None]:
+def few_ids_each(ways: list, *, caps: list[int] | None = None) -> list[list[int] | None]:
     """few_ids() of each way (None for a way given as None), in ONE statement: each way is
-    counted in the database (at most IDS_FETCHED + 1 rows) and its ids come back only when
-    there are few, so a page that only needs to know "many" does not carry thousands of ids
-    to Python and back (~8 ms of an API page for "emma"). One statement for every way: the
-    count-then-fetch queries of each way were four round trips for a word nobody has."""
+    counted in the database (at most its cap + 1 rows; IDS_FETCHED unless `caps` says) and
+    its ids come back only when there are few, so a page that only needs to know "many" does
+    not carry thousands of ids to Python and back (~8 ms of an API page for "emma"). One
+    statement for every way: the count-then-fetch queries of each way were four round trips
+    for a word nobody has."""
     parts, params = [], []
-    for matches in ways:
+    for matches, cap in zip(ways, caps or [IDS_FETCHED] * len(ways), strict=True):
         if matches is None:
             continue
-        sql, more = matches.order_by()[: IDS_FETCHED + 1].query.sql_with_params()
+        sql, more = matches.order_by()[: cap + 1].query.sql_with_params()
         # Each way's queryset selects its creator as `creator_id` (a column or an alias).
         parts.append(
-            f"(SELECT CASE WHEN count(*) > {IDS_FETCHED} THEN NULL "
+            f"(SELECT CASE WHEN count(*) > {cap} THEN NULL "
             f"ELSE coalesce(array_agg(m.creator_id), '{{}}') END FROM ({sql}) m)"
         )
         params.extend(more)
