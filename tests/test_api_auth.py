@@ -60,6 +60,31 @@ def test_token_of_a_removed_member_is_refused(api, workspace):
     assert api.get(ME).status_code == 403
 
 
+def test_the_token_lookup_loads_what_the_orm_loads_in_one_query(
+    api, workspace, django_assert_num_queries
+):
+    """api_token_for_secret() writes its SQL by hand (built once) and makes models with
+    Model.from_db(): every column of the token, its user and its workspace must come out as
+    the ORM reads them, converters applied (a field added later included)."""
+    from django.contrib.auth import get_user_model
+
+    from influencers.selectors.api_auth import api_token_for_secret
+
+    workspace.name = "Ünïcode & co"
+    workspace.save()
+    with django_assert_num_queries(1):
+        token = api_token_for_secret(raw=api.raw)
+        user, space, role = token.user, token.workspace, token.role
+    assert role == "owner"
+    for loaded, model in ((token, ApiToken), (user, get_user_model()), (space, type(workspace))):
+        fresh = model.objects.get(pk=loaded.pk)
+        for field in model._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(fresh, field.attname), field.name
+        assert loaded._state.adding is False and loaded._state.db == fresh._state.db
+    assert api_token_for_secret(raw=api.raw + "x") is None
+    assert api_token_for_secret(raw="") is None
+
+
 def test_token_is_stored_hashed_and_only_its_prefix_is_kept(api):
     token = ApiToken.objects.get(user=api.user)
     assert token.key_hash == hash_token_secret(api.raw)
