@@ -46,8 +46,9 @@ class _TokenLookup:
             f"SELECT {', '.join(columns)}, (SELECT m.role FROM {member} m "
             "WHERE m.user_id = t.user_id AND m.workspace_id = t.workspace_id) "
             f"FROM {table[ApiToken]} t "
-            f"JOIN {table[get_user_model()]} u ON u.{quote('id')} = t.user_id "
-            f"JOIN {table[Workspace]} w ON w.{quote('id')} = t.workspace_id "
+            f"JOIN {table[get_user_model()]} u "
+            f"ON u.{quote(get_user_model()._meta.pk.column)} = t.user_id "
+            f"JOIN {table[Workspace]} w ON w.{quote(Workspace._meta.pk.column)} = t.workspace_id "
             "WHERE t.key_hash = %s AND t.revoked_at IS NULL"
         )
         # What the ORM's compiler applies to each column read (e.g. JSON fields parse).
