@@ -43,6 +43,38 @@ def test_the_country_is_a_select_named_in_the_ui_language(member_client):
     assert 'name="country"' in english and "admin-autocomplete" in english  # searchable
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_selects_written_in_python_are_the_markup_django_writes(language):
+    """OptionsInPython: the same <select> and <option>s as the theme's widget rendered by
+    Django's templates (values, labels escaped, the chosen ones selected, groups)."""
+    from django.utils import translation
+    from unfold.widgets import UnfoldAdminSelect2MultipleWidget, UnfoldAdminSelect2Widget
+
+    from influencers.admin.fields import SearchableSelect, SearchableSelectMultiple
+
+    def same(html):
+        return re.sub(r">\s+<", "><", html.strip())
+
+    grouped = [("", "---------"), ("Near", [("FR", "France"), ("CI", "Côte d'Ivoire <&>")])]
+    with translation.override(language):
+        countries = country_choices()
+        for fast, stock, choices, value in [
+            (SearchableSelect, UnfoldAdminSelect2Widget, countries, "CI"),
+            (SearchableSelect, UnfoldAdminSelect2Widget, grouped, "CI"),
+            (
+                SearchableSelectMultiple,
+                UnfoldAdminSelect2MultipleWidget,
+                language_choices(),
+                ["en", "zh"],
+            ),
+        ]:
+            ours = fast(choices=choices).render("f", value, attrs={"id": "id_f"})
+            theirs = stock(choices=choices).render("f", value, attrs={"id": "id_f"})
+            assert same(ours) == same(theirs)
+            assert ours.count("<option") == theirs.count("<option") > 2
+            assert ours.count(" selected") == (2 if isinstance(value, list) else 1)
+
+
 @pytest.mark.parametrize("typed", ["CN", "cn", "China", "中国"])
 def test_china_is_saved_as_cn_never_switzerland(member_client, workspace, typed):
     response = member_client.post(_url(m.Creator, "add"), _add_data(member_client, country=typed))
