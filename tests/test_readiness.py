@@ -63,6 +63,27 @@ def test_strong_creator_scores_high_with_a_reason_for_every_part(workspace):
     assert creator.readiness.computed_at is not None
 
 
+def test_reasons_read_in_the_language_of_each_request():
+    """The sentences are looked up once per language (scoring._reason_templates): English,
+    then Chinese, then English again, each in its own words."""
+    from django.utils import translation
+
+    reasons = [
+        {"key": "amazon", "points": 5, "storefront": True, "consent": False},
+        {"key": "contactability", "points": 10, "contactable": True},
+    ]
+    english = scoring.reason_texts(reasons)
+    with translation.override("zh-hans"):
+        chinese = scoring.reason_texts(reasons)
+    assert english == [
+        "Amazon readiness: storefront yes, Associates tag no, Creator Connections history no, "
+        "consents to Amazon links no (+5)",
+        "Contactable: consented, valid email (+10)",
+    ]
+    assert chinese[0].startswith("Amazon 准备度：店铺页 是，") and "可联系" in chinese[1]
+    assert scoring.reason_texts(reasons) == english
+
+
 def test_do_not_contact_scores_zero(workspace):
     creator = _strong(workspace, status=Creator.Status.DO_NOT_CONTACT)
     readiness_recompute(workspace_id=workspace.pk, creator_ids=[creator.pk])
