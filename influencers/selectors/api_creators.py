@@ -81,6 +81,8 @@ def creator_page_rows(qs: QuerySet) -> QuerySet:
     """values() rows for the API, with the readiness row's columns (READINESS_COLUMNS; also
     what `?ordering=readiness` sorts on) and each row's accounts, contacts and tag names
     (`accounts_json`, `contacts_json`, `tags_json`, already decoded)."""
+    if qs.query.is_empty():  # (a search that found nobody): no rows to shape
+        return qs
     # Type json (not jsonb): the driver decodes it; a plain Field adds no converter.
     return qs.with_readiness().values(
         *CREATOR_COLUMNS,
@@ -166,26 +168,20 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
     ws = workspace.pk
     if parsed.handles:
         return qs.filter(pk__in=creator_search.handle_matches(parsed, workspace_id=ws))
-    if "@" in term.strip()[1:] or term.strip().startswith("@"):
+    if "@" in term.strip():
         return _address_or_handle(qs, parsed, term, workspace_id=ws, contacts=contacts)
-    by_name = creator_search.name_starts(parsed.text)
-    arms = []
     paged = getattr(qs.query, KEYSET_PAGED, False)
     probes = Q()
     ways = creator_search.other_ways(parsed, workspace_id=ws, contacts=contacts)
-    # The names starting with the text are counted in the same statement, up to a few
-    # hundred: then the page is those ids, and a word nobody has is answered without a page
-    # query (one statement instead of two; the name walk it replaces was ~2 ms at 1M).
-    each = creator_search.few_ids_each(
+    # The names starting with the text are counted in the same statement (up to
+    # NAME_IDS_FETCHED): few, and the page is those ids; a word nobody has is answered
+    # without a page query (one statement instead of two).
+    few_names, *each = creator_search.few_ids_each(
         [creator_search.name_start_matches(parsed, workspace_id=ws)]
         + [matches for matches, _test in ways],
         caps=[creator_search.NAME_IDS_FETCHED] + [creator_search.IDS_FETCHED] * len(ways),
     )
-    few_names = each.pop(0)
-    if few_names is not None:
-        by_name = None
-        if few_names:
-            arms.append(creator_search.with_ids(few_names))
+    arms = [creator_search.with_ids(few_names)] if few_names else []
     for (matches, test), found in zip(ways, each, strict=True):
         if found is not None:  # few ("ava.adams"): those ids; nobody: no arm
             if found:
@@ -198,19 +194,14 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
             probes |= test
         else:  # one OR (an export): hashed once, the workspace's matches only
             arms.append(Q(pk__in=matches))
-    if by_name is None:  # the names are few, and already an arm (or none)
-        if probes:
-            arms.append(probes)
-    else:
+    if few_names is None:  # many names: tested as the list is walked
         qs = creator_search.with_name_aliases(qs)  # what the name test reads
-        if probes:
-            # The walk tests the name first, and the other ways only on creators whose
-            # name does not match: one walk instead of a name walk and a walk of the others.
-            arms.append(by_name | probes)
-        else:
-            # The name alone, hundreds or more: an index of name starts or a walk
-            # (PostgreSQL chooses by the name statistics).
-            arms.insert(0, by_name)
+        # With other ways to walk, the name is tested first and the others only on creators
+        # whose name does not match: one walk. Alone, PostgreSQL chooses between the index
+        # of name starts and a walk by the name statistics.
+        arms.append(creator_search.name_starts(parsed.text) | probes)
+    elif probes:
+        arms.append(probes)
     if not arms:  # no way found anyone: an empty page, with no page query
         return qs.none()
     return _either(qs, arms)

@@ -118,9 +118,7 @@ class CreatorViewSet(WorkspaceViewSet):
         )
         if export is not None:  # the whole filtered list, streamed
             return export(self.export_queryset(), role=self.role)
-        queryset = self.filter_queryset(keyset_paged(self.get_queryset()))
-        if not queryset.query.is_empty():  # (a search that found nobody needs no row shape)
-            queryset = creator_page_rows(queryset)
+        queryset = creator_page_rows(self.filter_queryset(keyset_paged(self.get_queryset())))
         rows = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.payload(rows))
 
