@@ -25,3 +25,14 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedRedisCacheClient
+        self._scripts = {}
+
+    def run_script(self, source: str, *, keys: list[str], args: list):
+        """Run a Lua script on the primary, atomically, with `keys` made into this cache's
+        keys (prefix, version). redis-py sends it by its SHA1 (the source only the first
+        time a server sees it)."""
+        client = self._cache.get_client(write=True)
+        script = self._scripts.get((id(client), source))
+        if script is None:
+            script = self._scripts[(id(client), source)] = client.register_script(source)
+        return script(keys=[self.make_and_validate_key(k) for k in keys], args=args)

@@ -5,6 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from influencers.api.serializers.creators import CreatorSerializer
 from influencers.models import Creator
@@ -355,3 +358,74 @@ def test_each_request_filters_with_its_own_filterset():
         "bob",
     )
     assert getattr(CreatorFilter.base_filters["search"], "parent", None) is None
+
+
+# Values for each creators filter, valid and not, for the form comparison below.
+_FILTER_VALUES = {
+    "status": [["active"], ["nope"], ["active", "paused"]],
+    "platform": [["tiktok"], ["myspace"]],
+    "country": ["us", "USA"],
+    "language": ["en"],
+    "tag": ["beauty", "beauty,asmr", ""],
+    "tag_match": ["all", "some"],
+    "owner": ["1", "x", "0"],
+    "followers_min": ["1000", "-1", "12.5"],
+    "followers_max": ["99999999"],
+    "engagement_min": ["2.5", "101"],
+    "gmv_max": ["100"],
+    "readiness_min": ["40"],
+    "has_email": ["true", "false", "maybe"],
+    "last_contacted_before": ["2026-01-01T00:00:00Z", "2026-01-01T00:00:00+23:00", "soon"],
+    "updated_since": ["2026-11-01"],
+    "search": ["emma", "@emma", "emma@example.com", ""],
+}
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(_FILTER_VALUES)), st.integers(min_value=0, max_value=2), max_size=6
+    ).map(
+        lambda picked: {
+            name: _FILTER_VALUES[name][i % len(_FILTER_VALUES[name])] for name, i in picked.items()
+        }
+    )
+)
+def test_a_page_form_holds_the_parameters_sent_and_filters_as_the_whole_form(workspace, params):
+    """A page's filter form has a field only for each parameter the request carries
+    (FormBuiltOnce.form: Django copies every field of a form it makes). The answer, valid or
+    not, is what the form with every filter gives: the same errors, the same SQL."""
+    from django.http import QueryDict
+
+    from influencers.api.filters import CreatorFilter
+    from influencers.models import Membership
+
+    data = QueryDict(mutable=True)
+    for name, value in params.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    request = type("Request", (), {"api_workspace": workspace, "api_role": Membership.Role.OWNER})
+
+    def filterset(every_field):
+        made = CreatorFilter(data=data, queryset=Creator.objects.filter(workspace=workspace))
+        made.request, made.every_field = request, every_field
+        return made
+
+    lean, whole = filterset(False), filterset(True)
+    assert set(lean.form.fields) == set(params)
+    assert len(whole.form.fields) == len(CreatorFilter.base_filters) > len(params)
+    assert lean.is_valid() == whole.is_valid()
+    assert lean.errors == whole.errors
+    if whole.is_valid():
+        assert lean.qs.query.is_empty() == whole.qs.query.is_empty()
+        if not whole.qs.query.is_empty():  # (a tag nobody has: no SQL at all)
+            assert str(lean.qs.query) == str(whole.qs.query)
+
+
+def test_the_browsable_api_filter_form_offers_every_filter(workspace, api):
+    page = api.get(URL, {"search": "emma"}, HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("followers_min", "tag", "has_email", "search"):
+        assert f'name="{name}"' in html, name

@@ -3,12 +3,15 @@ followers/engagement columns, Exists() on accounts/contacts/tags)."""
 
 import copy
 import datetime as dt
+import functools
 
 import django_filters as df
 from django import forms
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.filters import FilterMethod
+from django_filters.rest_framework import DjangoFilterBackend
 
 from influencers import policy
 from influencers.models import (
@@ -104,6 +107,60 @@ class FormBuiltOnce(df.FilterSet):
             form = super().get_form_class()
             cls._form_class_built = form
         return form
+
+    # Set by FilterBackend.to_html: the browsable API shows a form with every filter.
+    every_field = False
+
+    @property
+    def form(self):
+        """A bound form holds only the fields whose parameters the request carries: Django
+        deep-copies every field of a form when it is made (~0.4 ms for this FilterSet's 23,
+        on every page). A filter whose parameter is absent is skipped either way: its value
+        would clean to empty, and django-filter filters by the form's cleaned_data."""
+        if not hasattr(self, "_form"):
+            form = self.get_form_class()
+            if self.is_bound and not self.every_field:
+                present = frozenset(
+                    name
+                    for name, field in form.base_fields.items()
+                    if _sent(field, self.data, _prefixed(self.form_prefix, name))
+                )
+                self._form = _form_of(form, present)(self.data, prefix=self.form_prefix)
+            else:
+                self._form = super().form
+        return self._form
+
+
+def _sent(field: forms.Field, data, name: str) -> bool:
+    if isinstance(field.widget, forms.SelectMultiple):
+        # Django counts a multiple select as always sent (a browser sends nothing when none
+        # is chosen); in a query string, no parameter is no filter.
+        return name in data
+    return not field.widget.value_omitted_from_data(data, {}, name)
+
+
+def _prefixed(prefix: str | None, name: str) -> str:
+    return f"{prefix}-{name}" if prefix else name
+
+
+@functools.lru_cache(maxsize=256)  # (a client chooses which parameters it sends)
+def _form_of(form: type[forms.Form], names: frozenset[str]) -> type[forms.Form]:
+    """`form` with only these fields, in its order."""
+    lean = type(form.__name__, (form,), {})
+    lean.base_fields = {n: f for n, f in form.base_fields.items() if n in names}
+    return lean
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, whose browsable-API filter form shows every filter (a page's
+    own filterset holds only the fields its request uses, FormBuiltOnce.form)."""
+
+    def to_html(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        filterset.every_field = True
+        return loader.get_template(self.template).render({"filter": filterset}, request)
 
 
 class CreatorFilter(FormBuiltOnce):

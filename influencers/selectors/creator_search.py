@@ -21,7 +21,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     BooleanField,
     Exists,
     F,
@@ -348,12 +347,19 @@ class AnyId(Func):
     output_field = BooleanField()
 
     def __init__(self, column: str, ids):
-        super().__init__(F(column), Value(sorted(ids), output_field=ArrayField(BigIntegerField())))
+        super().__init__(F(column))
+        self.ids = ids
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
-        ids, more = compiler.compile(self.source_expressions[1])
-        return f"{column} = ANY({ids})", (*params, *more)
+        return f"{column} = ANY(%s::bigint[])", (*params, bigint_array(self.ids))
+
+
+def bigint_array(ids) -> str:
+    """Ids as PostgreSQL's array text ('{1,2,3}'), sorted. As a Python list the value went
+    through ArrayField's preparation and psycopg's array writer, item by item: ~4 ms of a
+    page for the 1,284 ids of '@emma.s' at 1M, more than the page's index walk."""
+    return "{" + ",".join(str(int(i)) for i in sorted(ids)) + "}"
 
 
 def id_set(ids) -> RawSQL:
@@ -362,7 +368,7 @@ def id_set(ids) -> RawSQL:
     (~100 ms at 1M for "@emma.s" in the admin); joined, it fetches those creators and sorts
     them (~28 ms). (The API's pager, which picks a page's ids before fetching rows, is the
     other way round: there the list walked in 6 ms, the join took 12.)"""
-    return RawSQL("SELECT unnest(%s::bigint[])", (sorted(ids),))
+    return RawSQL("SELECT unnest(%s::bigint[])", (bigint_array(ids),))
 
 
 def few_ids(matches) -> list[int] | None:
