@@ -205,14 +205,17 @@ def test_filters(pool, api, params, expected):
     assert set(_names(api, **params)) == expected
 
 
+@pytest.mark.parametrize("joined", [0, 1000])
 @pytest.mark.parametrize("fetched", [0, 1, 2, 5000])
 def test_handle_prefix_search_pages_the_same_whether_matches_are_few_or_many(
-    workspace, api, monkeypatch, fetched
+    workspace, api, monkeypatch, fetched, joined
 ):
-    """Few handle matches are fetched by id first, many stay one statement: same pages."""
+    """Few handle matches are fetched by id first (joined, or tested on a walk when there
+    are more than JOINED_IDS_MAX), many stay one statement: same pages."""
     from influencers.selectors import creator_search
 
     monkeypatch.setattr(creator_search, "IDS_FETCHED", fetched)
+    monkeypatch.setattr(creator_search, "JOINED_IDS_MAX", joined)
     for i in range(5):
         creator = f.CreatorFactory(workspace=workspace, display_name=f"Maker {i}")
         f.PlatformAccountFactory(
@@ -227,9 +230,10 @@ def test_handle_prefix_search_pages_the_same_whether_matches_are_few_or_many(
     assert second["next"] is None
 
 
+@pytest.mark.parametrize("joined", [0, 1000])
 @pytest.mark.parametrize("fetched", [0, 1, 5000])
 def test_a_word_search_pages_the_same_whether_each_way_finds_few_or_many(
-    workspace, api, monkeypatch, fetched
+    workspace, api, monkeypatch, fetched, joined
 ):
     """A plain word matches names by their start, handles and the start of an email; a way
     with few matches is answered by their ids, one with many by probing each creator in
@@ -239,6 +243,7 @@ def test_a_word_search_pages_the_same_whether_each_way_finds_few_or_many(
 
     monkeypatch.setattr(creator_search, "IDS_FETCHED", fetched)
     monkeypatch.setattr(creator_search, "NAME_IDS_FETCHED", fetched)
+    monkeypatch.setattr(creator_search, "JOINED_IDS_MAX", joined)
     by_name = [f.CreatorFactory(workspace=workspace, display_name=f"Nova {i}") for i in range(2)]
     by_handle = f.CreatorFactory(workspace=workspace, display_name="Handle Only")
     f.PlatformAccountFactory(creator=by_handle, handle="@novastar", handle_normalised="novastar")

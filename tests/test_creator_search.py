@@ -303,3 +303,30 @@ def test_every_way_is_counted_and_listed_in_one_statement(
     assert found == [None, None, [ava.pk], []]
     monkeypatch.setattr(creator_search, "IDS_FETCHED", 3)
     assert sorted(creator_search.few_ids(by_name)) == sorted(e.pk for e in emmas)
+
+
+def test_when_the_walked_way_finds_many_the_others_are_not_counted(
+    workspace, monkeypatch, django_assert_num_queries
+):
+    """few_ids_each(walked_when_many=i): the API walks the list when the handles are many, so
+    the other ways then come back uncounted (None, tested on that walk); when the handles are
+    few, every way is counted as usual. One statement either way."""
+    from influencers.selectors import creator_search
+
+    monkeypatch.setattr(creator_search, "IDS_FETCHED", 2)
+    handles = [CreatorFactory(workspace=workspace, display_name=f"Maker {i}") for i in range(3)]
+    for i, creator in enumerate(handles):
+        PlatformAccountFactory(creator=creator, handle=f"@emm{i}", handle_normalised=f"emm{i}")
+    emma = CreatorFactory(workspace=workspace, display_name="Emma")
+    term = creator_search.parse_term("emm")
+    ways = [
+        creator_search.name_start_matches(term, workspace_id=workspace.pk),
+        creator_search.handle_matches(term, workspace_id=workspace.pk),
+        creator_search.contact_matches(term, workspace_id=workspace.pk),
+    ]
+    with django_assert_num_queries(1):
+        assert creator_search.few_ids_each(ways, walked_when_many=1) == [None, None, None]
+    monkeypatch.setattr(creator_search, "IDS_FETCHED", 3)
+    with django_assert_num_queries(1):
+        names, found, contacts = creator_search.few_ids_each(ways, walked_when_many=1)
+    assert (names, sorted(found), contacts) == ([emma.pk], sorted(c.pk for c in handles), [])

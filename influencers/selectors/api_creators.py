@@ -180,6 +180,10 @@ def filter_search(qs: QuerySet, *, workspace, term: str, contacts: bool = True) 
         [creator_search.name_start_matches(parsed, workspace_id=ws)]
         + [matches for matches, _test in ways],
         caps=[creator_search.NAME_IDS_FETCHED] + [creator_search.IDS_FETCHED] * len(ways),
+        # Thousands of handles: the page walks the list (below), so the names and the
+        # other ways need no count; each is tested on that walk. (other_ways() lists the
+        # handles first.)
+        walked_when_many=1 if paged and parsed.handle_prefix else None,
     )
     arms = [creator_search.with_ids(few_names)] if few_names else []
     for (matches, test), found in zip(ways, each, strict=True):
