@@ -133,3 +133,14 @@ def test_a_count_kept_by_the_previous_throttle_does_not_break_requests(api, sett
     _api_rate(settings, "3/min")
     assert [api.get("/api/v1/me/").status_code for _ in range(2)] == [200, 200]
     assert api.get("/api/v1/me/").status_code == 429
+
+
+def test_without_redis_the_count_is_kept_in_process(api, settings):
+    """The embedded default with no Redis configured uses Django's in-process cache, which
+    runs no scripts: DRF's own counting, the same answers."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    assert not hasattr(cache, "run_script")
+    _api_rate(settings, "2/min")
+    assert [api.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 429]
