@@ -35,18 +35,18 @@ def test_throttling_is_per_token(api, api_as, settings):
     assert api_as("member").get("/api/v1/me/").status_code == 200
 
 
-def _failed_auth_rate(settings, rate):
+def _rate(settings, scope, rate):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {
             **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "failed_auth": rate,
+            scope: rate,
         },
     }
 
 
 def test_guessing_tokens_is_slowed_down_per_address(client, api, settings):
-    _failed_auth_rate(settings, "10/min")
+    _rate(settings, "failed_auth", "10/min")
     statuses = [
         client.get(
             "/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer ipm_guess{i}", REMOTE_ADDR="10.7.7.7"
@@ -63,21 +63,11 @@ def test_guessing_tokens_is_slowed_down_per_address(client, api, settings):
 
 
 def test_anonymous_requests_are_slowed_down_too(client, settings):
-    _failed_auth_rate(settings, "3/min")
+    _rate(settings, "failed_auth", "3/min")
     statuses = [
         client.get("/api/v1/creators/", REMOTE_ADDR="10.6.6.6").status_code for _ in range(5)
     ]
     assert statuses == [401, 401, 401, 429, 429]
-
-
-def _api_rate(settings, rate):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "api": rate,
-        },
-    }
 
 
 def test_requests_at_the_same_moment_are_each_counted(settings):
@@ -91,7 +81,7 @@ def test_requests_at_the_same_moment_are_each_counted(settings):
 
     from influencers.api.throttling import PerTokenRateThrottle
 
-    _api_rate(settings, "5/min")
+    _rate(settings, "api", "5/min")
     start = threading.Barrier(20)
     passed = []
 
@@ -110,7 +100,7 @@ def test_requests_at_the_same_moment_are_each_counted(settings):
 
 
 def test_retry_after_is_when_the_oldest_request_leaves_the_minute(api, settings):
-    _api_rate(settings, "2/min")
+    _rate(settings, "api", "2/min")
     assert [api.get("/api/v1/me/").status_code for _ in range(2)] == [200, 200]
     response = api.get("/api/v1/me/")
     assert response.status_code == 429
@@ -130,7 +120,7 @@ def test_a_count_kept_by_the_previous_throttle_does_not_break_requests(api, sett
     assert tokens
     for token in tokens:
         cache.set(f"throttle:api:t{token.key_hash[:24]}", [time.time()] * 3)
-    _api_rate(settings, "3/min")
+    _rate(settings, "api", "3/min")
     assert [api.get("/api/v1/me/").status_code for _ in range(2)] == [200, 200]
     assert api.get("/api/v1/me/").status_code == 429
 
@@ -142,5 +132,5 @@ def test_without_redis_the_count_is_kept_in_process(api, settings):
     from django.core.cache import cache
 
     assert not hasattr(cache, "run_script")
-    _api_rate(settings, "2/min")
+    _rate(settings, "api", "2/min")
     assert [api.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 429]

@@ -104,14 +104,14 @@ class OptionsInPython:
         chosen = set(context["widget"]["value"])
         parts = []
         has_selected = False
-        for group_name, options in _options_markup(_frozen(self.choices)):
-            if group_name is not None:
-                parts.append(group_name)
+        for group_tag, options in _options_markup(_frozen(self.choices)):
+            if group_tag is not None:
+                parts.append(group_tag)
             for option_value, plain, selected in options:
                 pick = (not has_selected or self.allow_multiple_selected) and option_value in chosen
                 has_selected |= pick
                 parts.append(selected if pick else plain)
-            if group_name is not None:
+            if group_tag is not None:
                 parts.append("</optgroup>")
         context["widget"]["options_html"] = mark_safe("".join(parts))  # each part escaped
         return context

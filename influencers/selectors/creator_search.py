@@ -417,20 +417,18 @@ def few_ids_each(
         )
     found: dict[int, list[int] | None] = {}
     if parts:
-        decisive = parts.pop(walked_when_many, None)
-        order = list(parts)
-        if decisive is None:
+        walked = walked_when_many if walked_when_many in parts else None
+        order = sorted(parts, key=lambda i: i != walked)  # the walked way first (stable)
+        params = [p for i in order for p in parts[i][1]]
+        if walked is None:
             sql = "SELECT " + ", ".join(parts[i][0] for i in order)
-            params = [p for i in order for p in parts[i][1]]
         else:
-            order.insert(0, walked_when_many)
             rest = [f"CASE WHEN w.ids IS NULL THEN NULL ELSE {parts[i][0]} END" for i in order[1:]]
             sql = (
-                f"WITH w AS MATERIALIZED (SELECT {decisive[0]} AS ids) SELECT "
+                f"WITH w AS MATERIALIZED (SELECT {parts[walked][0]} AS ids) SELECT "
                 + ", ".join(["w.ids", *rest])
                 + " FROM w"
             )
-            params = [*decisive[1], *(p for i in order[1:] for p in parts[i][1])]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = dict(zip(order, cursor.fetchone(), strict=True))
